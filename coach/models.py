@@ -1,0 +1,215 @@
+"""The records coach keeps, as plain dataclasses that round-trip through JSON.
+
+Every record has a UUID string id so data from two machines can be merged, and
+every date is an ISO date string (YYYY-MM-DD): a reflection happens on a day,
+whatever time zone the remote server is in.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime, timezone
+from typing import Any
+
+from coach.method import BELIEF_KEYS
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def now_stamp() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _known(cls, raw: dict[str, Any]) -> dict[str, Any]:
+    """Only the fields this version knows, so extra keys from a newer file do not crash."""
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in raw.items() if k in names}
+
+
+@dataclass
+class BeliefScore:
+    score: int | None = None
+    evidence: str = ""
+
+    @property
+    def is_guess(self) -> bool:
+        """A score without evidence is a guess: the method asks for a moment, a fact."""
+        return self.score is not None and not self.evidence.strip()
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any] | None) -> "BeliefScore":
+        raw = raw or {}
+        score = raw.get("score")
+        return cls(score=int(score) if score is not None else None, evidence=str(raw.get("evidence", "")))
+
+
+@dataclass
+class Metric:
+    name: str
+    target: str = ""
+    current: str = ""
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> "Metric":
+        return cls(**_known(cls, raw))
+
+
+@dataclass
+class PartnershipLenses:
+    objectives_agreed: str = ""  # yes / partly / no, "" when not answered
+    metrics_tracked: str = ""
+    partners_notes: str = ""
+    reciprocity: int | None = None  # 1-5: does the client care about you too?
+    reciprocity_evidence: str = ""
+    with_or_for: str = ""  # with / mixed / for
+    with_or_for_notes: str = ""
+    last_partner_meeting: str = ""  # ISO date or ""
+    unused_capacity: str = ""
+    further_topics: str = ""
+    better_ways: str = ""
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any] | None) -> "PartnershipLenses":
+        return cls(**_known(cls, raw or {}))
+
+
+@dataclass
+class Commitment:
+    id: str = field(default_factory=new_id)
+    client_id: str = ""
+    reflection_id: str = ""
+    action: str = ""
+    aim: str = ""  # a belief key or a lens key
+    made_on: str = ""
+    due: str = ""
+    status: str = "open"  # open / done / partly / not_done / dropped
+    what_happened: str = ""
+    learned: str = ""
+    reviewed_on: str = ""
+    reschedules: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> "Commitment":
+        data = _known(cls, raw)
+        data["reschedules"] = [dict(r) for r in data.get("reschedules", [])]
+        return cls(**data)
+
+
+@dataclass
+class Reflection:
+    id: str = field(default_factory=new_id)
+    client_id: str = ""
+    date: str = ""
+    beliefs: dict[str, BeliefScore] = field(
+        default_factory=lambda: {key: BeliefScore() for key in BELIEF_KEYS}
+    )
+    lenses: PartnershipLenses = field(default_factory=PartnershipLenses)
+    proposed_verdict: str = ""
+    verdict_reasons: list[str] = field(default_factory=list)
+    verdict: str = ""
+    verdict_why: str = ""
+    commitment_id: str = ""
+    created_at: str = ""
+    edited_at: str = ""
+
+    def scores(self) -> dict[str, int | None]:
+        return {key: self.beliefs[key].score for key in BELIEF_KEYS}
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> "Reflection":
+        data = _known(cls, raw)
+        beliefs = raw.get("beliefs") or {}
+        data["beliefs"] = {key: BeliefScore.from_dict(beliefs.get(key)) for key in BELIEF_KEYS}
+        data["lenses"] = PartnershipLenses.from_dict(raw.get("lenses"))
+        data["verdict_reasons"] = list(data.get("verdict_reasons", []))
+        return cls(**data)
+
+
+@dataclass
+class ClientSummary:
+    """What home and `coach status` need, kept beside the client so they never
+    have to read the whole history."""
+
+    last_reflection_on: str = ""
+    last_verdict: str = ""
+    last_scores: dict[str, int | None] = field(default_factory=dict)
+    previous_scores: dict[str, int | None] = field(default_factory=dict)
+    reflection_count: int = 0
+    reflection_dates: list[str] = field(default_factory=list)
+    open_commitments: list[dict[str, Any]] = field(default_factory=list)
+    last_commitment: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any] | None) -> "ClientSummary":
+        data = _known(cls, raw or {})
+        for key in ("last_scores", "previous_scores", "last_commitment"):
+            data[key] = dict(data.get(key) or {})
+        data["reflection_dates"] = list(data.get("reflection_dates", []))
+        data["open_commitments"] = [dict(c) for c in data.get("open_commitments", [])]
+        return cls(**data)
+
+
+@dataclass
+class Client:
+    id: str = field(default_factory=new_id)
+    name: str = ""
+    organisation: str = ""
+    notes: str = ""
+    created_on: str = ""
+    archived: bool = False
+    objectives: list[str] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
+    summary: ClientSummary = field(default_factory=ClientSummary)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> "Client":
+        data = _known(cls, raw)
+        data["objectives"] = [str(o) for o in data.get("objectives", [])]
+        data["metrics"] = [Metric.from_dict(m) for m in data.get("metrics", [])]
+        data["summary"] = ClientSummary.from_dict(raw.get("summary"))
+        data["archived"] = bool(data.get("archived", False))
+        return cls(**data)
+
+
+@dataclass
+class Draft:
+    """An unfinished reflection: saved after every step so nothing typed is lost."""
+
+    id: str = field(default_factory=new_id)
+    client_id: str = ""
+    step: int = 0
+    reflection: Reflection = field(default_factory=Reflection)
+    commitment: Commitment = field(default_factory=Commitment)
+    due_text: str = ""
+    started_at: str = ""
+    updated_at: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> "Draft":
+        data = _known(cls, raw)
+        data["reflection"] = Reflection.from_dict(raw.get("reflection") or {})
+        data["commitment"] = Commitment.from_dict(raw.get("commitment") or {})
+        return cls(**data)
