@@ -1,0 +1,1 @@
+"""The Textual screens. Nothing outside this package imports Textual."""

@@ -1,0 +1,105 @@
+"""The Textual application: built around a Store handed to it, never opened here."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+from datetime import date
+
+from textual.app import App
+from textual.binding import Binding
+
+from coach.method import Method, load_method
+from coach.models import Client, Draft, Reflection
+from coach.resources import style_file
+from coach.store import SaveError, Store
+
+HANGUP_GRACE_SECONDS = 3.0
+STYLE_FILES = ("base.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss")
+
+
+class CoachApp(App[int]):
+    TITLE = "coach"
+    SUB_TITLE = "a weekly look at your client relationships"
+    CSS_PATH = [style_file(name) for name in STYLE_FILES]
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(
+        self, store: Store, today: date, *, method: Method | None = None, handle_signals: bool = False
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.today = today
+        self.method = method or load_method()
+        self.handle_signals = handle_signals
+
+    def on_mount(self) -> None:
+        if self.handle_signals:
+            # Textual installs no handler: without one a dropped SSH connection
+            # kills coach before anything typed reaches the draft.
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.hang_up)
+        # Over SSH with TERM=xterm only 16 colours exist: follow the terminal's own palette.
+        if self.console.color_system in ("standard", "windows"):
+            self.theme = "ansi-dark"
+        from coach.ui.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        for warning in self.store.warnings:
+            self.notify(warning, title="Privacy", severity="warning", timeout=12)
+        if self.store.read_only:
+            self.notify(self.store.read_only_reason(), title="Read-only", severity="warning", timeout=12)
+
+    def start_reflection(self, client: Client, draft: Draft | None = None, on_done=None) -> None:
+        """Open the reflection on `client`, resuming its draft if there is one."""
+        if self.store.read_only:
+            self.notify(self.store.read_only_reason(), severity="warning", timeout=8)
+            return
+        if draft is None:
+            draft = next((d for d in self.store.drafts() if d.client_id == client.id), None)
+        if draft is None:
+            draft = Draft(client_id=client.id, reflection=Reflection(client_id=client.id, date=self.today.isoformat()))
+        else:
+            self.notify("Picking up your unfinished reflection where you left it.", timeout=4)
+        history = self.store.reflections(client.id)
+        previous = history[-1] if history else None
+        from coach.ui.reflect import ReflectionScreen
+
+        self.push_screen(ReflectionScreen(client, draft, previous), on_done)
+
+    def save_open_drafts(self) -> None:
+        """Write what is typed in any reflection on the stack to its draft, now."""
+        from coach.ui.reflect import ReflectionScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ReflectionScreen):
+                screen.save_draft(quiet=True)
+
+    async def action_quit(self) -> None:
+        self.save_open_drafts()
+        self.exit(0)
+
+    def hang_up(self) -> None:
+        """The terminal went away (SIGHUP) or we were asked to stop (SIGTERM)."""
+        try:
+            self.save_open_drafts()
+        finally:
+            # the drafts are on disk; if shutting down a dead terminal stalls, leave anyway
+            threading.Timer(HANGUP_GRACE_SECONDS, os._exit, args=(0,)).start()
+            self.exit(0)
+
+    def guarded_save(self, save, *, what: str) -> bool:
+        """Run a store write; tell the user plainly if it could not happen."""
+        try:
+            save()
+        except SaveError as exc:
+            self.notify(f"{what} was not saved. {exc}", title="Not saved", severity="error", timeout=15)
+            return False
+        return True

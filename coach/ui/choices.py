@@ -1,0 +1,94 @@
+"""A one-line row of choices picked with the keyboard: scores 1-5, yes/partly/no...
+
+Each option has a hotkey (a digit or a letter); left/right move; backspace
+clears. The chosen option is drawn in brackets as well as in colour, so it
+reads with NO_COLOR and in 16 colours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    hotkey: str
+
+
+class Choices(Widget, can_focus=True):
+    DEFAULT_CSS = """
+    Choices { height: 1; width: 1fr; }
+    Choices:focus { background: $boost; text-style: bold; }
+    """
+
+    BINDINGS = [
+        Binding("left", "move(-1)", "Previous choice", show=False, id="choices.left"),
+        Binding("right", "move(1)", "Next choice", show=False, id="choices.right"),
+        Binding("backspace,delete", "clear", "Clear", show=False, id="choices.clear"),
+    ]
+
+    value: reactive[str] = reactive("", init=False)
+
+    @dataclass
+    class Changed(Message):
+        choices: "Choices"
+        value: str
+
+        @property
+        def control(self) -> "Choices":
+            return self.choices
+
+    def __init__(self, options: list[Option], *, value: str = "", advance_on_pick: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.options = options
+        self.advance_on_pick = advance_on_pick
+        self.set_reactive(Choices.value, value)
+
+    def render(self) -> Text:
+        text = Text()
+        for option in self.options:
+            chosen = option.value == self.value
+            mark = f"[{option.hotkey}] {option.label}" if option.label != option.hotkey else f"[{option.hotkey}]"
+            if chosen:
+                text.append(f"»{mark}«", style="reverse bold")
+            else:
+                text.append(f" {mark} ")
+            text.append(" ")
+        return text
+
+    def watch_value(self, value: str) -> None:
+        self.post_message(self.Changed(self, value))
+
+    def on_key(self, event) -> None:
+        key = (event.character or "").lower()
+        for option in self.options:
+            if key and key == option.hotkey.lower():
+                event.stop()
+                event.prevent_default()
+                self.value = option.value
+                if self.advance_on_pick:
+                    self.screen.focus_next()
+                return
+
+    def action_move(self, step: int) -> None:
+        values = [o.value for o in self.options]
+        if self.value in values:
+            index = (values.index(self.value) + step) % len(values)
+        else:
+            index = 0 if step > 0 else len(values) - 1
+        self.value = values[index]
+
+    def action_clear(self) -> None:
+        self.value = ""
+
+
+def score_options(labels: dict[int, str]) -> list[Option]:
+    return [Option(str(n), str(n), str(n)) for n in sorted(labels)]

@@ -1,0 +1,107 @@
+"""Pick the client to reflect on: type to filter, Enter to choose, or create one."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from coach.dates import describe
+from coach.models import Client
+from coach.textsafe import literal
+from coach.ui.dialogs import NewClientDialog
+
+NEW = "__new__"
+
+
+class ClientPicker(ModalScreen[Client | None]):
+    BINDINGS = [
+        Binding("down", "move(1)", "Down", show=False, id="picker.down", priority=True),
+        Binding("up", "move(-1)", "Up", show=False, id="picker.up", priority=True),
+        Binding("ctrl+n", "new_client", "New client", id="picker.new", priority=True),
+        Binding("escape,ctrl+l", "cancel", "Back", id="picker.cancel"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clients: list[Client] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker"):
+            yield Label("Which client? Type to filter, Enter to choose.", classes="dialog-title")
+            yield Input(placeholder="Filter by name or organisation", id="filter")
+            yield OptionList(id="clients")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.clients = self.app.store.clients()
+        self._fill("")
+        self.query_one("#filter", Input).focus()
+
+    def _fill(self, typed: str) -> None:
+        needle = typed.strip().casefold()
+        options = self.query_one("#clients", OptionList)
+        options.clear_options()
+        for client in self.clients:
+            if needle and needle not in client.name.casefold() and needle not in client.organisation.casefold():
+                continue
+            options.add_option(Option(self._row(client), id=client.id))
+        label = Text("+ New client")
+        if typed.strip():
+            label.append(" named ")
+            label.append_text(literal(typed.strip(), "bold"))
+        label.append("  (ctrl+n)", style="dim")
+        options.add_option(Option(label, id=NEW))
+        options.highlighted = 0
+
+    def _row(self, client: Client) -> Text:
+        text = literal(client.label, "bold")
+        last = client.summary.last_reflection_on
+        if last:
+            from datetime import date
+
+            text.append(f"  last reflected on {last} ({describe(date.fromisoformat(last), self.app.today).split('(')[-1].rstrip(')')})", style="dim")
+        else:
+            text.append("  no reflection yet", style="dim")
+        return text
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_input_submitted(self) -> None:
+        options = self.query_one("#clients", OptionList)
+        if options.highlighted is not None:
+            self._choose(options.get_option_at_index(options.highlighted).id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option.id)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#clients", OptionList)
+        if options.option_count:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(options.option_count - 1, current + step))
+
+    def _choose(self, option_id: str | None) -> None:
+        if option_id == NEW:
+            self.action_new_client()
+            return
+        client = next((c for c in self.clients if c.id == option_id), None)
+        if client is not None:
+            self.dismiss(client)
+
+    def action_new_client(self) -> None:
+        typed = self.query_one("#filter", Input).value.strip()
+
+        def created(client: Client | None) -> None:
+            if client is not None:
+                self.dismiss(client)
+
+        self.app.push_screen(NewClientDialog(typed), created)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,176 @@
+"""The guided reflection on one client: seven beliefs, the lenses, a verdict,
+one commitment, a summary. What is typed is saved as a draft on every step,
+a moment after typing stops, and when the terminal goes away."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, Static
+
+from coach.dates import DateError, parse_due
+from coach.models import Client, Draft, Reflection
+from coach.textsafe import literal
+from coach.ui.steps import (
+    BeliefStep,
+    CommitmentStep,
+    MeetingStep,
+    PartnersStep,
+    Step,
+    SummaryStep,
+    VerdictStep,
+    last_commitment_line,
+)
+
+AUTOSAVE_SECONDS = 1.5
+
+
+class ReflectionScreen(Screen[bool]):
+    """Dismissed with True when the reflection was saved, False when left for later."""
+
+    BINDINGS = [
+        # ctrl keys first: PageUp/PageDown are missing on many laptop keyboards
+        Binding("ctrl+n", "next", "Next", id="reflect.next", priority=True),
+        Binding("ctrl+p", "back", "Back", id="reflect.back", priority=True),
+        Binding("pagedown", "next", "Next", show=False, id="reflect.next_page", priority=True),
+        Binding("pageup", "back", "Back", show=False, id="reflect.back_page", priority=True),
+        # Esc is unreliable over SSH and in tmux, so it is never the only way out
+        Binding("ctrl+l", "later", "Save for later", id="reflect.later", priority=True),
+        Binding("escape", "later", "Save for later", show=False, id="reflect.later_esc"),
+    ]
+
+    def __init__(self, client: Client, draft: Draft, previous: Reflection | None) -> None:
+        super().__init__()
+        self.client = client
+        self.draft = draft
+        self.previous = previous
+        self._autosave_timer = None
+        self._loading = False
+
+    @property
+    def steps(self) -> list[Step]:
+        return list(self.query_one(ContentSwitcher).query_children(Step))
+
+    @property
+    def current(self) -> Step:
+        return self.steps[self.draft.step]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        method = app.method
+        before = None
+        yield Header()
+        yield Static("", id="progress")
+        last = last_commitment_line(self.client, method)
+        yield Static(last or "", id="last-commitment", classes="last-commitment")
+        with ContentSwitcher(id="steps"):
+            for n, belief in enumerate(method.beliefs):
+                if self.previous is not None:
+                    before = (self.previous.date, self.previous.beliefs[belief.key])
+                yield BeliefStep(belief, method, before, id=f"step-{n}")
+            n = len(method.beliefs)
+            yield PartnersStep(self.client, method, id=f"step-{n}")
+            yield MeetingStep(method, app.today, id=f"step-{n + 1}")
+            yield VerdictStep(method, self.previous, app.today, id=f"step-{n + 2}")
+            yield CommitmentStep(method, app.today, id=f"step-{n + 3}")
+            yield SummaryStep(method, app.today, id=f"step-{n + 4}")
+        yield Static("", id="problem", classes="problem")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#last-commitment").display = bool(last_commitment_line(self.client, self.app.method))
+        self.draft.step = max(0, min(self.draft.step, len(self.steps) - 1))
+        self._show(self.draft.step)
+
+    # -- moving between steps ----------------------------------------------------
+
+    def _show(self, index: int) -> None:
+        self._loading = True
+        self.draft.step = index
+        step = self.steps[index]
+        step.load(self.draft)
+        self.query_one(ContentSwitcher).current = step.id
+        self._loading = False
+        progress = Text(f"Step {index + 1} of {len(self.steps)} · ", style="bold")
+        progress.append_text(literal(self.client.label))
+        progress.append(f" · {step.title}", style="bold")
+        self.query_one("#progress", Static).update(progress)
+        self.query_one("#last-commitment").set_class(index >= 7, "-hidden")
+        self.query_one("#problem", Static).update("")
+        self.call_after_refresh(step.entered, self.draft)
+
+    def action_next(self) -> None:
+        step = self.current
+        step.store(self.draft)
+        problem = step.problem(self.draft)
+        if problem:
+            self.query_one("#problem", Static).update(Text(f"✗ {problem}", style="bold"))
+            return
+        if self.draft.step == len(self.steps) - 1:
+            self.finish()
+            return
+        self.save_draft(quiet=True)
+        self._show(self.draft.step + 1)
+
+    def action_back(self) -> None:
+        if self.draft.step == 0:
+            return
+        self.current.store(self.draft)
+        self.save_draft(quiet=True)
+        self._show(self.draft.step - 1)
+
+    def action_later(self) -> None:
+        if self.save_draft():
+            self.app.notify("Saved as a draft; coach offers it again next time.", timeout=4)
+        self.dismiss(False)
+
+    # -- saving ----------------------------------------------------------------
+
+    def save_draft(self, *, quiet: bool = False) -> bool:
+        """Copy the current step into the draft and write it. Cheap: drafts live apart from history."""
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+            self._autosave_timer = None
+        if not self.is_mounted or self.app.store.read_only:
+            return False
+        self.current.store(self.draft)
+        return self.app.guarded_save(lambda: self.app.store.save_draft(self.draft), what="The draft")
+
+    def _changed(self) -> None:
+        if self._loading:
+            return
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+        self._autosave_timer = self.set_timer(AUTOSAVE_SECONDS, lambda: self.save_draft(quiet=True))
+
+    def on_input_changed(self) -> None:
+        self._changed()
+
+    def on_text_area_changed(self) -> None:
+        self._changed()
+
+    def on_choices_changed(self) -> None:
+        self._changed()
+
+    def finish(self) -> None:
+        reflection = self.draft.reflection
+        reflection.client_id = self.client.id
+        reflection.date = self.app.today.isoformat()  # the day it was finished
+        commitment = self.draft.commitment
+        try:
+            commitment.due = parse_due(self.draft.due_text, self.app.today).isoformat()
+        except DateError as exc:
+            self.query_one("#problem", Static).update(Text(f"✗ {exc}", style="bold"))
+            return
+        commitment.made_on = reflection.date
+        saved = self.app.guarded_save(
+            lambda: self.app.store.finish_reflection(reflection, commitment, self.draft.id),
+            what="The reflection",
+        )
+        if saved:
+            self.app.notify(f"Reflection on {self.client.name} saved.", timeout=4, markup=False)
+            self.dismiss(True)
