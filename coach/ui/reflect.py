@@ -32,6 +32,8 @@ AUTOSAVE_SECONDS = 1.5
 class ReflectionScreen(Screen[bool]):
     """Dismissed with True when the reflection was saved, False when left for later."""
 
+    PALETTE_KEY_IS_BACK = True
+
     BINDINGS = [
         # ctrl keys first: PageUp/PageDown are missing on many laptop keyboards
         Binding("ctrl+n", "next", "Next", id="reflect.next", priority=True),
