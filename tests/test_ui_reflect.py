@@ -318,3 +318,43 @@ async def test_read_only_store_does_not_start_a_reflection(data_dir: Path) -> No
     writer.close()
     _, drafts, _ = read_files(data_dir)
     assert not records(drafts.get("drafts", {}))
+
+
+async def test_a_burst_of_keys_lands_in_the_right_fields(data_dir: Path) -> None:
+    """Over a laggy SSH link keys arrive in bursts; none may land in the wrong field."""
+    from textual import events
+
+    store = Store.open(data_dir)
+    client = store.add_client("Gus")
+    app = make_app(store, TODAY)
+
+    def burst(keys: list[str]) -> None:
+        for key in keys:
+            char = key if len(key) == 1 else None
+            app.post_message(events.Key({" ": "space", "\t": "tab"}.get(key, key), char))
+
+    async with app.run_test(size=SIZE) as pilot:
+        app.start_reflection(client)
+        await pilot.pause()
+        burst(
+            [*"4first", "ctrl+n", *"3second", "ctrl+n", *"2third", *["ctrl+n"] * 5]
+            + [*"ypnumbers are flat\t4asked about my kids", "ctrl+n", *"wplanning together"]
+        )
+        for _ in range(5):
+            await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+    store.close()
+    _, drafts, _ = read_files(data_dir)
+    [draft] = records(drafts["drafts"])
+    beliefs = draft["reflection"]["beliefs"]
+    assert [beliefs[k] for k in ("known", "cared", "valued")] == [
+        {"score": 4, "evidence": "first"},
+        {"score": 3, "evidence": "second"},
+        {"score": 2, "evidence": "third"},
+    ]
+    lenses = draft["reflection"]["lenses"]
+    assert (lenses["objectives_agreed"], lenses["metrics_tracked"]) == ("yes", "partly")
+    assert lenses["partners_notes"] == "numbers are flat"
+    assert (lenses["reciprocity"], lenses["reciprocity_evidence"]) == (4, "asked about my kids")
+    assert (lenses["with_or_for"], lenses["with_or_for_notes"]) == ("with", "planning together")

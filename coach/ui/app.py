@@ -17,7 +17,7 @@ from coach.resources import style_file
 from coach.store import SaveError, Store
 
 HANGUP_GRACE_SECONDS = 3.0
-STYLE_FILES = ("base.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss")
+STYLE_FILES = ("base.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss", "review.tcss", "history.tcss", "clients.tcss")
 
 
 class CoachApp(App[int]):
@@ -28,6 +28,10 @@ class CoachApp(App[int]):
 
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        # Focus moves in the app's own key loop, before the next key of a burst
+        # (a paste, a laggy SSH link) is routed to the widget that had focus.
+        Binding("tab", "focus_next", "Next field", show=False, id="app.focus_next", priority=True),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, id="app.focus_previous", priority=True),
     ]
 
     def __init__(
@@ -56,6 +60,21 @@ class CoachApp(App[int]):
             self.notify(warning, title="Privacy", severity="warning", timeout=12)
         if self.store.read_only:
             self.notify(self.store.read_only_reason(), title="Read-only", severity="warning", timeout=12)
+
+    def action_focus_next(self) -> None:
+        move = getattr(self.screen, "move_focus", None)
+        move(1) if move else self.screen.focus_next()
+
+    def action_focus_previous(self) -> None:
+        move = getattr(self.screen, "move_focus", None)
+        move(-1) if move else self.screen.focus_previous()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In a reflection ctrl+p means Back (as ctrl+n means Next), so the
+        # palette steps aside there; it stays on ctrl+p everywhere else.
+        if action == "command_palette" and getattr(self.screen, "PALETTE_KEY_IS_BACK", False):
+            return False
+        return True
 
     def start_reflection(self, client: Client, draft: Draft | None = None, on_done=None) -> None:
         """Open the reflection on `client`, resuming its draft if there is one."""

@@ -51,6 +51,11 @@ class Choices(Widget, can_focus=True):
         self.options = options
         self.advance_on_pick = advance_on_pick
         self.set_reactive(Choices.value, value)
+        # Priority bindings run in the app's own key loop, so focus has moved on
+        # before the next key of a burst (a paste, a laggy SSH link) is routed.
+        for option in options:
+            keys = ",".join(sorted({option.hotkey.lower(), option.hotkey.upper()}))
+            self._bindings.bind(keys, f"pick({option.value!r})", show=False, priority=True)
 
     def render(self) -> Text:
         text = Text()
@@ -67,16 +72,11 @@ class Choices(Widget, can_focus=True):
     def watch_value(self, value: str) -> None:
         self.post_message(self.Changed(self, value))
 
-    def on_key(self, event) -> None:
-        key = (event.character or "").lower()
-        for option in self.options:
-            if key and key == option.hotkey.lower():
-                event.stop()
-                event.prevent_default()
-                self.value = option.value
-                if self.advance_on_pick:
-                    self.screen.focus_next()
-                return
+    def action_pick(self, value: str) -> None:
+        self.value = value
+        if self.advance_on_pick:
+            move = getattr(self.screen, "move_focus", None)
+            move(1) if move else self.screen.focus_next()
 
     def action_move(self, step: int) -> None:
         values = [o.value for o in self.options]

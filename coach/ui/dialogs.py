@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from coach.ui.fields import TextField
 from textual.widgets import Button, Input, Label, Static
 
 from coach.models import Client, Draft
@@ -29,10 +30,9 @@ class NewClientDialog(ModalScreen[Client | None]):
         with Vertical(classes="dialog"):
             yield Label("New client", classes="dialog-title")
             yield Label("Name (required)")
-            # no select-on-focus: a name carried over from the filter must not vanish on the first key
-            yield Input(value=self.initial_name, placeholder="Who is the relationship with?", id="name", select_on_focus=False)
+            yield TextField(value=self.initial_name, placeholder="Who is the relationship with?", id="name")
             yield Label("Organisation (optional)")
-            yield Input(placeholder="Their company or team", id="organisation")
+            yield TextField(placeholder="Their company or team", id="organisation")
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="buttons"):
                 yield Button("Create", variant="primary", id="create")

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from coach.ui.fields import TextField
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -33,7 +34,7 @@ class ClientPicker(ModalScreen[Client | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
             yield Label("Which client? Type to filter, Enter to choose.", classes="dialog-title")
-            yield Input(placeholder="Filter by name or organisation", id="filter")
+            yield TextField(placeholder="Filter by name or organisation", id="filter")
             yield OptionList(id="clients")
         yield Footer()
 

@@ -4,6 +4,7 @@ a moment after typing stops, and when the terminal goes away."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 from rich.text import Text
@@ -27,6 +28,15 @@ from coach.ui.steps import (
 )
 
 AUTOSAVE_SECONDS = 1.5
+
+
+def _shown(widget, within) -> bool:
+    node = widget
+    while node is not None and node is not within:
+        if not node.display or node.disabled:
+            return False
+        node = node.parent
+    return True
 
 
 class ReflectionScreen(Screen[bool]):
@@ -103,9 +113,40 @@ class ReflectionScreen(Screen[bool]):
         self.query_one("#progress", Static).update(progress)
         self.query_one("#last-commitment").set_class(index >= 7, "-hidden")
         self.query_one("#problem", Static).update("")
-        self.call_after_refresh(step.entered, self.draft)
+        # focus the new step now, not after a refresh: keys that follow in the
+        # same burst must land in the new step, not the one just left
+        step.entered(self.draft)
 
-    def action_next(self) -> None:
+    def move_focus(self, direction: int) -> None:
+        """Tab within the current step, in the order the fields are written.
+
+        Textual orders focus by on-screen position, which is not known until
+        the next layout; keys arriving in a burst right after a step change
+        would be sent to the wrong field.
+        """
+        fields = [w for w in self.current.query("*") if w.can_focus and _shown(w, self.current)]
+        if not fields:
+            return
+        focused = self.app.focused
+        index = fields.index(focused) + direction if focused in fields else 0
+        self.set_focus(fields[index % len(fields)])
+
+    async def _settle(self) -> None:
+        """Let the focused field take the keys already routed to it.
+
+        Next/Back/Later are priority keys, run by the app as soon as they
+        arrive; over a laggy link the characters typed just before them may
+        still be queued at the field, and storing now would miss them.
+        """
+        focused = self.app.focused
+        for _ in range(100):
+            if focused is None or not focused.message_queue_size:
+                break
+            await asyncio.sleep(0.002)
+        await asyncio.sleep(0)
+
+    async def action_next(self) -> None:
+        await self._settle()
         step = self.current
         step.store(self.draft)
         problem = step.problem(self.draft)
@@ -118,14 +159,16 @@ class ReflectionScreen(Screen[bool]):
         self.save_draft(quiet=True)
         self._show(self.draft.step + 1)
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
+        await self._settle()
         if self.draft.step == 0:
             return
         self.current.store(self.draft)
         self.save_draft(quiet=True)
         self._show(self.draft.step - 1)
 
-    def action_later(self) -> None:
+    async def action_later(self) -> None:
+        await self._settle()
         if self.save_draft():
             self.app.notify("Saved as a draft; coach offers it again next time.", timeout=4)
         self.dismiss(False)

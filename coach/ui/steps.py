@@ -11,7 +11,9 @@ from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from coach.ui.fields import TextField
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from coach.dates import DateError, describe, parse_date, parse_due
@@ -22,7 +24,7 @@ from coach.textsafe import literal, shorten
 from coach.ui.choices import Choices, Option, score_options
 
 
-class Step(VerticalScroll):
+class Step(VerticalScroll, can_focus=False):
     """One page of the reflection."""
 
     title = ""
@@ -39,6 +41,12 @@ class Step(VerticalScroll):
 
     def entered(self, draft: Draft) -> None:
         """Called when the step is shown, after load."""
+
+
+def focus_now(widget) -> None:
+    """Focus at once. Widget.focus() waits a turn, and keys of a fast burst
+    that arrive meanwhile would go to the step just left."""
+    widget.screen.set_focus(widget)
 
 
 def _score(value: str) -> int | None:
@@ -106,7 +114,7 @@ class BeliefStep(Step):
         self.refresh_hints()
 
     def entered(self, draft: Draft) -> None:
-        self.query_one("#score", Choices).focus()
+        focus_now(self.query_one("#score", Choices))
 
 
 AGREEMENT = [Option("yes", "Yes", "y"), Option("partly", "Partly", "p"), Option("no", "No", "n")]
@@ -116,6 +124,8 @@ WITH_OR_FOR = [Option("with", "With them", "w"), Option("mixed", "In between", "
 class PartnersStep(Step):
     title = "Partners, and does it go both ways?"
 
+    BINDINGS = [Binding("ctrl+t", "edit_terms", "Edit terms", id="reflect.edit_terms")]
+
     def __init__(self, client: Client, method: Method, **kw) -> None:
         super().__init__(classes="step lens-step", **kw)
         self.client = client
@@ -124,19 +134,19 @@ class PartnersStep(Step):
     def compose(self) -> ComposeResult:
         lenses = {lens.key: lens for lens in self.method.lenses}
         yield Static(lenses["partners"].note, classes="prompts")
-        yield Static(self._terms(), classes="terms")
+        yield Static(self._terms(), classes="terms", id="terms")
         with Horizontal(classes="choice-row"):
             yield Label("Objectives agreed and aligned? ", classes="question")
             yield Choices(AGREEMENT, id="objectives")
         with Horizontal(classes="choice-row"):
             yield Label("Key metrics agreed, tracked?  ", classes="question")
             yield Choices(AGREEMENT, id="metrics")
-        yield Input(placeholder="What stands in the way, or what the numbers say", id="partners-notes")
+        yield TextField(placeholder="What stands in the way, or what the numbers say", id="partners-notes")
         yield Static(lenses["reciprocity"].question, classes="field-label")
         with Horizontal(classes="choice-row"):
             yield Label("Cares about you too (1-5)?   ", classes="question")
             yield Choices(score_options(self.method.scale_labels), id="reciprocity")
-        yield Input(placeholder="Evidence: when did they show interest in you or your business?", id="reciprocity-evidence")
+        yield TextField(placeholder="Evidence: when did they show interest in you or your business?", id="reciprocity-evidence")
 
     def _terms(self) -> Text:
         text = Text()
@@ -150,7 +160,19 @@ class PartnersStep(Step):
             text.append_text(literal("; ".join(
                 f"{m.name} {m.current or '?'} of {m.target or '?'}" for m in self.client.metrics
             )))
+        text.append("\nctrl+t edits these terms.", style="dim")
         return text
+
+    def action_edit_terms(self) -> None:
+        from coach.ui.terms import TermsScreen
+
+        def edited(saved: bool | None) -> None:
+            fresh = self.app.store.client(self.client.id) if saved else None
+            if fresh is not None:
+                self.client.objectives, self.client.metrics = fresh.objectives, fresh.metrics
+                self.query_one("#terms", Static).update(self._terms())
+
+        self.app.push_screen(TermsScreen(self.client.id), edited)
 
     def load(self, draft: Draft) -> None:
         lenses = draft.reflection.lenses
@@ -169,7 +191,7 @@ class PartnersStep(Step):
         lenses.reciprocity_evidence = self.query_one("#reciprocity-evidence", Input).value
 
     def entered(self, draft: Draft) -> None:
-        self.query_one("#objectives", Choices).focus()
+        focus_now(self.query_one("#objectives", Choices))
 
 
 class MeetingStep(Step):
@@ -186,14 +208,14 @@ class MeetingStep(Step):
         with Horizontal(classes="choice-row"):
             yield Label("Working with them or for them? ", classes="question")
             yield Choices(WITH_OR_FOR, id="with-or-for")
-        yield Input(placeholder="What makes you say so?", id="with-notes")
+        yield TextField(placeholder="What makes you say so?", id="with-notes")
         yield Static(lenses["meeting"].question, classes="field-label")
         with Horizontal(classes="date-row"):
-            yield Input(placeholder='Last partner talk: "3 weeks ago", "2026-10-02", or blank', id="meeting-date")
+            yield TextField(placeholder='Last partner talk: "3 weeks ago", "2026-10-02", or blank', id="meeting-date")
             yield Label("", id="meeting-echo", classes="echo")
-        yield Input(placeholder="Unused capacity that came up", id="unused-capacity")
-        yield Input(placeholder="Further topics to take on together", id="further-topics")
-        yield Input(placeholder="Better ways of working", id="better-ways")
+        yield TextField(placeholder="Unused capacity that came up", id="unused-capacity")
+        yield TextField(placeholder="Further topics to take on together", id="further-topics")
+        yield TextField(placeholder="Better ways of working", id="better-ways")
 
     def load(self, draft: Draft) -> None:
         lenses = draft.reflection.lenses
@@ -247,7 +269,7 @@ class MeetingStep(Step):
         return self._meeting_date()[1]
 
     def entered(self, draft: Draft) -> None:
-        self.query_one("#with-or-for", Choices).focus()
+        focus_now(self.query_one("#with-or-for", Choices))
 
 
 class VerdictStep(Step):
@@ -267,7 +289,7 @@ class VerdictStep(Step):
         )
         yield Static("", id="verdict-meaning", classes="prompts")
         yield Label("Why?", classes="field-label")
-        yield Input(placeholder="The reason, in a sentence", id="verdict-why")
+        yield TextField(placeholder="The reason, in a sentence", id="verdict-why")
 
     def entered(self, draft: Draft) -> None:
         proposal = propose_verdict(draft.reflection, self.previous, self.today)
@@ -280,7 +302,7 @@ class VerdictStep(Step):
         self.query_one("#proposal", Static).update(text)
         if not draft.reflection.verdict:
             self.query_one("#verdict", Choices).value = proposal.verdict
-        self.query_one("#verdict", Choices).focus()
+        focus_now(self.query_one("#verdict", Choices))
 
     def load(self, draft: Draft) -> None:
         self.query_one("#verdict", Choices).value = draft.reflection.verdict
@@ -309,14 +331,14 @@ class CommitmentStep(Step):
     def compose(self) -> ComposeResult:
         yield Static("One concrete action, not a list. What will you do, and by when?", classes="prompts")
         yield Label("Action", classes="field-label")
-        yield Input(placeholder="e.g. Ask Dana what a good quarter looks like for her team", id="action")
+        yield TextField(placeholder="e.g. Ask Dana what a good quarter looks like for her team", id="action")
         yield Label("Aimed at", classes="field-label")
         options = [(b.name, b.key) for b in self.method.beliefs] + [(l.name, l.key) for l in self.method.lenses]
         yield Select(options, id="aim", allow_blank=False, prompt="Aimed at")
         yield Label("", id="aim-hint", classes="prompts")
         yield Label("Due", classes="field-label")
         with Horizontal(classes="date-row"):
-            yield Input(placeholder='"next friday", "in 2 weeks", "2026-12-04"', id="due")
+            yield TextField(placeholder='"next friday", "in 2 weeks", "2026-12-04"', id="due")
             yield Label("", id="due-echo", classes="echo")
 
     def entered(self, draft: Draft) -> None:
@@ -324,7 +346,7 @@ class CommitmentStep(Step):
         if not draft.commitment.aim:
             self.query_one("#aim", Select).value = suggested
         self.query_one("#aim-hint", Label).update(f"coach suggests: {self.method.aim_name(suggested)}")
-        self.query_one("#action", Input).focus()
+        focus_now(self.query_one("#action", Input))
 
     def load(self, draft: Draft) -> None:
         self.query_one("#action", Input).value = draft.commitment.action
@@ -370,7 +392,7 @@ class CommitmentStep(Step):
         return self._due()[1]
 
 
-class SummaryStep(Step):
+class SummaryStep(Step, can_focus=True):
     title = "Summary"
 
     def __init__(self, method: Method, today: date, **kw) -> None:
@@ -384,10 +406,10 @@ class SummaryStep(Step):
 
     def entered(self, draft: Draft) -> None:
         self.query_one("#summary", Static).update(summary_text(draft, self.method, self.today))
-        self.focus()
+        focus_now(self)
 
-    def key_enter(self) -> None:
-        self.screen.action_next()
+    async def key_enter(self) -> None:
+        await self.screen.action_next()
 
 
 def summary_text(draft: Draft, method: Method, today: date) -> Text:
