@@ -118,7 +118,7 @@ class BeliefStep(Step):
 
 
 AGREEMENT = [Option("yes", "Yes", "y"), Option("partly", "Partly", "p"), Option("no", "No", "n")]
-WITH_OR_FOR = [Option("with", "With them", "w"), Option("mixed", "In between", "b"), Option("for", "For them", "f")]
+WITH_OR_FOR = [Option("with", "With", "w"), Option("mixed", "Between", "b"), Option("for", "For", "f")]
 
 
 class PartnersStep(Step):
@@ -195,7 +195,7 @@ class PartnersStep(Step):
 
 
 class MeetingStep(Step):
-    title = "Working with them, and meeting as partners"
+    title = "With them? Meeting as partners"
 
     def __init__(self, method: Method, today: date, **kw) -> None:
         super().__init__(classes="step lens-step", **kw)
@@ -210,9 +210,8 @@ class MeetingStep(Step):
             yield Choices(WITH_OR_FOR, id="with-or-for")
         yield TextField(placeholder="What makes you say so?", id="with-notes")
         yield Static(lenses["meeting"].question, classes="field-label")
-        with Horizontal(classes="date-row"):
-            yield TextField(placeholder='Last partner talk: "3 weeks ago", "2026-10-02", or blank', id="meeting-date")
-            yield Label("", id="meeting-echo", classes="echo")
+        yield TextField(placeholder='Last partner talk: "3 weeks ago", "2026-10-02", or blank', id="meeting-date")
+        yield Label("", id="meeting-echo", classes="echo")
         yield TextField(placeholder="Unused capacity that came up", id="unused-capacity")
         yield TextField(placeholder="Further topics to take on together", id="further-topics")
         yield TextField(placeholder="Better ways of working", id="better-ways")
@@ -337,9 +336,8 @@ class CommitmentStep(Step):
         yield Select(options, id="aim", allow_blank=False, prompt="Aimed at")
         yield Label("", id="aim-hint", classes="prompts")
         yield Label("Due", classes="field-label")
-        with Horizontal(classes="date-row"):
-            yield TextField(placeholder='"next friday", "in 2 weeks", "2026-12-04"', id="due")
-            yield Label("", id="due-echo", classes="echo")
+        yield TextField(placeholder='"next friday", "in 2 weeks", "2026-12-04"', id="due")
+        yield Label("", id="due-echo", classes="echo")
 
     def entered(self, draft: Draft) -> None:
         suggested = weakest_aim(draft.reflection)
@@ -419,7 +417,7 @@ def summary_text(draft: Draft, method: Method, today: date) -> Text:
     text.append("Acknowledge: ", style="bold")
     text.append(", ".join(method.belief(k).name for k in strong) if strong else "no belief is both strong and evidenced yet")
     low = shortfalls(reflection)
-    text.append("\nFalls short: ", style="bold")
+    text.append("\n\nFalls short: ", style="bold")
     if low:
         text.append(", ".join(f"{method.belief(k).name} ({reflection.beliefs[k].score})" for k in low))
     else:
@@ -432,13 +430,13 @@ def summary_text(draft: Draft, method: Method, today: date) -> Text:
     if unscored:
         text.append("\nNot scored: ", style="bold")
         text.append(", ".join(unscored))
-    text.append("\nVerdict: ", style="bold")
+    text.append("\n\nVerdict: ", style="bold")
     text.append(method.verdict_name(reflection.verdict) or "none")
     if reflection.verdict_why.strip():
         text.append(" — ")
         text.append_text(literal(reflection.verdict_why))
     commitment = draft.commitment
-    text.append("\nCommitment: ", style="bold")
+    text.append("\n\nCommitment: ", style="bold")
     text.append_text(literal(commitment.action or "none"))
     if commitment.aim:
         text.append(f"\n  aimed at {method.aim_name(commitment.aim)}")
