@@ -7,6 +7,7 @@ asked about text that looks like a calendar date, never fuzzily.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 
@@ -46,7 +47,10 @@ def parse_date(text: str, today: date, *, ahead: bool = False) -> date:
     phrase = " ".join(text.strip().lower().replace(",", " ").split())
     if not phrase:
         raise DateError(f"Type a date, {EXAMPLES}.")
-    result = _relative(phrase, today)
+    try:
+        result = _relative(phrase, today)
+    except (ValueError, OverflowError) as exc:  # "in 99999 years": past the calendar's end
+        raise DateError(f'"{phrase}" is too far away to be meant; try {EXAMPLES}.') from exc
     if result is None:
         result = _calendar(phrase, today, ahead)
     if result.year < EARLIEST_YEAR or result > today + relativedelta(years=LATEST_YEARS_AHEAD):
@@ -107,9 +111,41 @@ def _calendar(phrase: str, today: date, ahead: bool) -> date:
     except (ValueError, OverflowError) as exc:
         raise DateError(f'"{phrase}" is not a date on the calendar; try {EXAMPLES}.') from exc
     result = parsed.date()
+    day_given, month_given, year_given = _given(phrase, result, today)
+    named = {WEEKDAYS[word].weekday for word in re.findall(r"[a-z]+", phrase) if word in WEEKDAYS}
+    if not day_given and (named or not month_given):
+        # what the text leaves out dateutil takes from the default: "3pm", "2027"
+        # or "friday 12/2027" would silently become some day of this month
+        raise DateError(f'"{phrase}" has no day of the month in it; try {EXAMPLES}.')
+    if named and named != {result.weekday()}:
+        names = " or ".join(calendar.day_name[n] for n in sorted(named))
+        raise DateError(f"That is {describe(result, today)}, not a {names}; check the date.")
     if ahead and not has_year and result < today:
+        if day_given and not month_given and not year_given:
+            # only a day ("4", "4th"): the next such day, not the same day next year
+            for months in (1, 2):
+                later = result + relativedelta(months=months)
+                if later.day == result.day:
+                    return later
         result = result + relativedelta(years=1)
     return result
+
+
+def _given(phrase: str, result: date, today: date) -> tuple[bool, bool, bool]:
+    """Whether the text itself gave the day, the month and the year.
+
+    dateutil fills what is missing from the default; read again with another
+    default (its 15th, so a bare weekday cannot land on the same day), what
+    changes was not in the text.
+    """
+    from datetime import datetime
+
+    other = datetime(1996, 3 if today.month == 1 else 1, 15)
+    try:
+        probe = dateparser.parse(phrase, default=other, fuzzy=False, dayfirst=False).date()
+    except (ValueError, OverflowError):
+        return True, True, True
+    return probe.day == result.day, probe.month == result.month, probe.year == result.year
 
 
 def _default(today: date):

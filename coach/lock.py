@@ -39,9 +39,12 @@ class DataLock:
             "host": socket.gethostname(),
             "since": datetime.now().isoformat(timespec="minutes"),
         }
-        os.ftruncate(fd, 0)
-        os.write(fd, json.dumps(info).encode())
         self._fd = fd
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, json.dumps(info).encode())
+        except OSError:
+            pass  # who holds it is only for the message; the flock is what counts
         return True
 
     def holder(self) -> str:

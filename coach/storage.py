@@ -94,7 +94,12 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
 
 def dump_json(data: Any) -> bytes:
     # ensure_ascii=False keeps names in any script readable in the file itself
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        # a lone surrogate (bytes that were not UTF-8, from argv or a paste) has no
+        # UTF-8 form; \u escapes keep it, and it reads back exactly as it was
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def read_json_file(path: Path) -> Any:

@@ -35,6 +35,7 @@ from coach.storage import (
     ReadOnlyError,
     SaveError,
     atomic_write_bytes,
+    describe_os_error,
     dump_json,
     ensure_private_dir,
 )
@@ -91,10 +92,13 @@ class Store:
             lock = DataLock(data_dir)
             try:
                 got = lock.acquire()
+                held_elsewhere = not got
             except OSError:
-                got = False  # a read-only directory: we can still read
+                # a read-only directory or filesystem: we can still read, and the
+                # lock file (if any) names whoever last wrote, not a current holder
+                got = held_elsewhere = False
             if not got:
-                locked_by = lock.holder() if (data_dir / "coach.lock").exists() else ""
+                locked_by = lock.holder() if held_elsewhere else ""
                 read_only, lock = True, None
         store = cls(data_dir, read_only=read_only, locked_by=locked_by)
         store._lock = lock
@@ -105,10 +109,32 @@ class Store:
                 atomic_write_bytes(data_dir / INDEX_FILE, dump_json(_empty_index()))
             store._check_index()
             store._drafts.tables()  # parse now, so a damaged drafts file is refused up front
+            if not store.read_only:
+                store._mend_interrupted_writes()
         except BaseException:
             store.close()
             raise
         return store
+
+    def _mend_interrupted_writes(self) -> None:
+        """Tidy what a coach killed mid-save can leave; only the lock holder does this."""
+        for folder in (self.data_dir, self.data_dir / CLIENTS_DIR):
+            for tmp in folder.glob(".*.tmp"):
+                try:
+                    tmp.unlink()  # a write that never reached its rename: the real file is intact
+                except OSError:
+                    pass
+        for draft in self.drafts():
+            # killed between saving a finished reflection and dropping its draft:
+            # the history has it, so finish the bookkeeping rather than offer it again
+            if self.client(draft.client_id) is None:
+                continue
+            try:
+                if self.reflection(draft.client_id, draft.reflection.id) is not None:
+                    self._refresh_summary(draft.client_id)
+                    self.discard_draft(draft.id)
+            except (DataFileError, SaveError):
+                continue  # a damaged history file is reported when it is opened
 
     def close_files(self) -> None:
         for db in (self._index, self._drafts, *self._histories.values()):
@@ -158,8 +184,14 @@ class Store:
             raise ReadOnlyError(self.read_only_reason())
         if self._backed_up:
             return
+        try:
+            self.backup()
+        except OSError as exc:
+            # no write without its backup; say why in words, like any other failed save
+            raise SaveError(
+                f"Could not save: {describe_os_error(exc, self.data_dir / BACKUPS_DIR)}. Nothing on disk was changed."
+            ) from exc
         self._backed_up = True
-        self.backup()
 
     def read_only_reason(self) -> str:
         if self.locked_by:
@@ -190,11 +222,15 @@ class Store:
             return None
         root = ensure_private_dir(self.data_dir / BACKUPS_DIR)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = root / stamp
-        n = 1
+        # several backups in one second are numbered -2, -3...; never reuse a
+        # number, or a pruned name would come back sorted as the oldest
+        taken = [_backup_key(p)[1] for p in root.iterdir() if _backup_key(p)[0] == stamp]
+        n = max(taken, default=0) + 1
+        target = root / (stamp if n == 1 else f"{stamp}-{n}")
         while target.exists():
             n += 1
             target = root / f"{stamp}-{n}"
+        ensure_private_dir(target)  # mkdir(parents=True) would make it 0777 & ~umask
         ensure_private_dir(target / CLIENTS_DIR)
         for f in files:
             dest = target / f.relative_to(self.data_dir)
@@ -202,15 +238,16 @@ class Store:
                 os.link(f, dest)
             except OSError:
                 shutil.copy2(f, dest)
-        for old in sorted(p for p in root.iterdir() if p.is_dir())[:-BACKUPS_KEPT]:
+        for old in sorted((p for p in root.iterdir() if p.is_dir()), key=_backup_key)[:-BACKUPS_KEPT]:
             shutil.rmtree(old, ignore_errors=True)
         return target
 
     def backups(self) -> list[Path]:
+        """Backup folders, newest first."""
         root = self.data_dir / BACKUPS_DIR
         if not root.is_dir():
             return []
-        return sorted((p for p in root.iterdir() if p.is_dir()), reverse=True)
+        return sorted((p for p in root.iterdir() if p.is_dir()), key=_backup_key, reverse=True)
 
     # -- clients ---------------------------------------------------------------
 
@@ -291,7 +328,10 @@ class Store:
         if db is None:
             path = self._history_path(client_id)
             if not self.read_only:
-                ensure_private_dir(path.parent)
+                try:
+                    ensure_private_dir(path.parent)
+                except OSError:
+                    pass  # reading still works; a write will say why it cannot
             db = self._tinydb(path)
             self._histories[client_id] = db
         return db
@@ -452,17 +492,36 @@ def validate_export(document: Any) -> list[dict[str, Any]]:
     if not isinstance(document, dict) or document.get("format") != "coach-export":
         raise ValueError("This file is not a coach export or backup.")
     schema = document.get("schema")
-    if not isinstance(schema, int) or schema > SCHEMA_VERSION:
+    if not isinstance(schema, int):
+        raise ValueError("This file has no schema version coach understands.")
+    if schema > SCHEMA_VERSION:
         raise ValueError(f"This file was written by a newer coach (schema {schema}).")
     clients = document.get("clients")
     if not isinstance(clients, list) or not all(isinstance(c, dict) and c.get("id") and c.get("name") for c in clients):
         raise ValueError("This file's clients are malformed.")
-    for c in clients:
-        Client.from_dict(c)
-        for r in c.get("reflections", []):
-            Reflection.from_dict(r)
-        for m in c.get("commitments", []):
-            Commitment.from_dict(m)
+    ids = [c["id"] for c in clients]
+    # ids become file names under clients/: refuse anything but a plain, unique name
+    if not all(isinstance(i, str) and "/" not in i and "\\" not in i and "\x00" not in i and not i.startswith(".") for i in ids):
+        raise ValueError("This file's client ids are malformed.")
+    if len(set(ids)) != len(ids):
+        raise ValueError("This file holds the same client twice.")
+    drafts = document.get("drafts", [])
+    # every record is read here, before anything on disk is touched
+    try:
+        if not isinstance(drafts, list):
+            raise TypeError("drafts")
+        for c in clients:
+            Client.from_dict(c)
+            for key, cls in (("reflections", Reflection), ("commitments", Commitment)):
+                records = c.get(key, [])
+                if not isinstance(records, list):
+                    raise TypeError(key)
+                for r in records:
+                    cls.from_dict(r)
+        for d in drafts:
+            Draft.from_dict(d)
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise ValueError("This file's records are malformed.") from exc
     return clients
 
 
@@ -481,6 +540,14 @@ def summarise(reflections: list[Reflection], commitments: Iterable[Commitment]) 
         open_commitments=[c.to_dict() for c in commitments if c.is_open],
         last_commitment=last_commitment.to_dict() if last_commitment else {},
     )
+
+
+def _backup_key(path: Path) -> tuple[str, int]:
+    """Order backup folders by time, then by number: "...-10" comes after "...-9"."""
+    parts = path.name.split("-")
+    if len(parts) == 3 and parts[2].isdigit():
+        return f"{parts[0]}-{parts[1]}", int(parts[2])
+    return path.name, 1
 
 
 def _empty_index() -> dict[str, Any]:

@@ -9,24 +9,43 @@ from __future__ import annotations
 
 import unicodedata
 
+from rich.cells import cell_len
 from rich.text import Text
 
 _CONTROL_PICTURES = {"\x1b": "␛", "\x7f": "␡", "\t": "    "}
 
 
+_BLACK_FLAG = "\U0001F3F4"
+_KEEP_FORMAT = "\u200d\u200c\u200e\u200f"  # ZWJ/ZWNJ in emoji and scripts; LRM/RLM in RTL text
+
+
+def _is_tag(ch: str) -> bool:
+    return 0xE0020 <= ord(ch) <= 0xE007F
+
+
 def visible(text: str, *, keep_newlines: bool = False) -> str:
     out = []
+    in_flag = False  # tag characters spell subdivision flags (🏴 + tags + cancel tag)
     for ch in text:
+        if in_flag and _is_tag(ch):
+            out.append(ch)
+            in_flag = ch != "\U000E007F"
+            continue
+        in_flag = ch == _BLACK_FLAG
         if ch == "\n" and keep_newlines:
             out.append(ch)
         elif ch in _CONTROL_PICTURES:
             out.append(_CONTROL_PICTURES[ch])
         elif ch in "\r\n":
             out.append(" ")
+        elif ch in "\u2028\u2029":  # line and paragraph separators: line breaks too
+            out.append("\n" if keep_newlines else " ")
         elif ord(ch) < 0x20:
             out.append(chr(0x2400 + ord(ch)))  # the Unicode "control picture" for it
-        elif unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200d\u200c":
-            out.append(f"<U+{ord(ch):04X}>")  # bidi overrides and other invisible controls
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch not in _KEEP_FORMAT:
+            # bidi overrides and other invisible controls; a lone surrogate (from a
+            # restored file) has no UTF-8 form and would reach the terminal as "\udc80"
+            out.append(f"<U+{ord(ch):04X}>")
         else:
             out.append(ch)
     return "".join(out)
@@ -38,5 +57,14 @@ def literal(text: str, style: str = "", *, keep_newlines: bool = False) -> Text:
 
 
 def shorten(text: str, width: int) -> str:
+    """Fit `text` into `width` terminal cells (CJK and emoji take two)."""
     text = visible(text)
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+    if cell_len(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        used += cell_len(ch)
+        if used > width - 1:
+            break
+        out.append(ch)
+    return "".join(out) + "…"
