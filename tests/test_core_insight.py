@@ -1,0 +1,211 @@
+"""What coach reads out of a reflection, and how user text is shown safely."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from rich.text import Text
+
+from coach.insight import Proposal, propose_verdict, shortfalls, strengths, weakest_aim
+from coach.method import BELIEF_KEYS, LENS_KEYS, VERDICT_KEYS, load_method
+from coach.models import BeliefScore
+from coach.textsafe import literal, shorten, visible
+from helpers.core_support import reflection
+
+TODAY = date(2026, 11, 23)
+HEALTHY_LENSES = dict(objectives_agreed="yes", metrics_tracked="yes", reciprocity=4, with_or_for="with",
+                      last_partner_meeting="2026-11-02")
+
+
+def scores(default: int | None, **overrides: int | None) -> dict[str, int | None]:
+    return {k: overrides.get(k, default) for k in BELIEF_KEYS}
+
+
+def verdict(r, previous=None) -> Proposal:
+    p = propose_verdict(r, previous, TODAY)
+    assert p.verdict in VERDICT_KEYS
+    assert p.reasons and all(isinstance(x, str) and x for x in p.reasons)
+    return p
+
+
+# -- proposed verdicts -------------------------------------------------------------
+
+
+def test_thriving():
+    p = verdict(reflection(scores=5, **{**HEALTHY_LENSES, "reciprocity": 5}))
+    assert p.verdict == "thriving"
+    assert "Beliefs average 5.0 of 5." in p.reasons
+    assert "Objectives agreed and metrics tracked." in p.reasons
+
+
+def test_steady():
+    p = verdict(reflection(scores=scores(4, cared=3, faith=3, curious=3), **{**HEALTHY_LENSES, "reciprocity": 3}))
+    assert p.verdict == "steady"
+    assert not any("Weak" in r or "average only" in r for r in p.reasons)
+
+
+def test_drifting():
+    p = verdict(reflection(scores=3, **{**HEALTHY_LENSES, "objectives_agreed": "no", "reciprocity": 3}))
+    assert p.verdict == "drifting"
+    assert "No objectives agreed with the client." in p.reasons
+    assert "Beliefs average 3.0 of 5." in p.reasons
+
+
+def test_at_risk_from_three_weak_beliefs():
+    p = verdict(reflection(scores=scores(4, known=2, cared=1, valued=2), **HEALTHY_LENSES))
+    assert p.verdict == "at_risk"
+    names = [load_method().belief(k).name for k in ("known", "cared", "valued")]
+    assert p.reasons[0] == f"3 beliefs scored 2 or lower: {', '.join(names)}."
+
+
+def test_at_risk_from_one_way_relationship_worked_for_them():
+    p = verdict(reflection(scores=4, **{**HEALTHY_LENSES, "reciprocity": 1, "with_or_for": "for"}))
+    assert p.verdict == "at_risk"
+    assert p.reasons[0] == "Reciprocity is 1 of 5: the relationship runs one way."
+    assert "You are working for them, not with them." in p.reasons
+
+
+def test_at_risk_from_a_low_average():
+    p = verdict(reflection(scores=scores(2, known=3, cared=3), **HEALTHY_LENSES))
+    assert p.verdict == "at_risk"
+    assert any(r.startswith("Beliefs average only") for r in p.reasons)
+
+
+def test_scores_without_evidence_keep_it_from_thriving():
+    r = reflection(scores=5, evidence="", **{**HEALTHY_LENSES, "reciprocity": 5})
+    assert all(b.is_guess for b in r.beliefs.values())
+    p = verdict(r)
+    assert p.verdict != "thriving"
+    assert "7 scores have no evidence, so they are guesses." in p.reasons
+
+
+def test_a_fall_since_last_time_is_a_warning_and_a_rise_a_good_sign():
+    now = reflection(scores=scores(3, known=4, cared=4), **{**HEALTHY_LENSES, "reciprocity": 3})  # average 3.3-
+    alone = verdict(now)
+    assert alone.verdict == "steady"
+    assert not any("fell" in r or "rose" in r for r in alone.reasons)
+    fell = verdict(now, reflection(on="2026-11-16", scores=5))
+    assert "Beliefs fell 1.7 since 2026-11-16." in fell.reasons
+    assert fell.verdict == "drifting"  # the fall is the second warning that tips it
+    rose = verdict(now, reflection(on="2026-11-16", scores=2))
+    assert "Beliefs rose 1.3 since 2026-11-16." in rose.reasons
+    assert rose.verdict == "steady"
+    small = verdict(now, reflection(on="2026-11-16", scores=3))
+    assert not any("fell" in r or "rose" in r for r in small.reasons)
+
+
+def test_partner_conversation_lens():
+    stale = verdict(reflection(scores=5, **{**HEALTHY_LENSES, "last_partner_meeting": "2026-06-01"}))
+    assert "No partner conversation for 5 months." in stale.reasons
+    never = verdict(reflection(scores=5, **{**HEALTHY_LENSES, "last_partner_meeting": ""}))
+    assert "No partner conversation on record." in never.reasons
+    garbled = verdict(reflection(scores=5, **{**HEALTHY_LENSES, "last_partner_meeting": "last spring"}))
+    assert not any("partner conversation" in r for r in garbled.reasons)  # unreadable: no claim either way
+
+
+def test_nothing_scored_is_not_a_good_sign():
+    p = verdict(reflection(scores=None))
+    assert "No belief was scored." in p.reasons
+    assert p.verdict in ("drifting", "at_risk")
+
+
+# -- strengths, shortfalls, aim ---------------------------------------------------------
+
+
+def test_strengths_only_counts_evidenced_strong_beliefs():
+    r = reflection(scores=scores(3, known=5, cared=4, valued=5, faith=4))
+    r.beliefs["valued"] = BeliefScore(5, "")  # strong, but a guess
+    r.beliefs["faith"] = BeliefScore(4, "   ")  # whitespace is not evidence
+    assert strengths(r) == ["known", "cared"]
+    assert strengths(reflection(scores=None)) == []
+
+
+def test_shortfalls_weakest_first_in_method_order():
+    r = reflection(scores=scores(4, valued=3, known=2, adaptive=2, curious=None))
+    assert shortfalls(r) == ["known", "adaptive", "valued"]
+
+
+@pytest.mark.parametrize(
+    "belief_scores, lenses, aim",
+    [
+        (scores(4, faith=1, known=2), HEALTHY_LENSES, "faith"),  # weakest belief first
+        (scores(4, cared=2, adaptive=2), HEALTHY_LENSES, "cared"),  # a tie goes to method order
+        (scores(4, cared=2), {**HEALTHY_LENSES, "objectives_agreed": "no"}, "cared"),  # a weak belief beats a lens
+        (scores(4, cared=3), {**HEALTHY_LENSES, "objectives_agreed": "no"}, "partners"),
+        (scores(4), {**HEALTHY_LENSES, "metrics_tracked": "no"}, "partners"),
+        (scores(4), {**HEALTHY_LENSES, "reciprocity": 2}, "reciprocity"),
+        (scores(4), {**HEALTHY_LENSES, "with_or_for": "for"}, "with"),
+        (scores(4, curious=3), HEALTHY_LENSES, "curious"),  # only middling: still the one to aim at
+        (scores(5), {**HEALTHY_LENSES, "last_partner_meeting": ""}, "meeting"),
+        (scores(5, valued=4), HEALTHY_LENSES, "valued"),  # all strong: the least strong
+        (scores(None), HEALTHY_LENSES, BELIEF_KEYS[0]),
+    ],
+)
+def test_weakest_aim(belief_scores, lenses, aim):
+    r = reflection(scores=belief_scores, **lenses)
+    assert weakest_aim(r) == aim
+    assert aim in BELIEF_KEYS or aim in LENS_KEYS
+    assert load_method().aim_name(aim) != aim  # every aim has a name to show
+
+
+# -- showing user text safely -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw, shown",
+    [
+        ("\x1b[31mred\x1b[0m", "␛[31mred␛[0m"),
+        ("\x1b]0;title\x07", "␛]0;title␇"),
+        ("a\x00b", "a␀b"),
+        ("bell\x07", "bell␇"),
+        ("back\x08space", "back␈space"),
+        ("del\x7f", "del␡"),
+        ("tab\there", "tab    here"),
+        ("one\ntwo", "one two"),
+        ("one\r\ntwo", "one  two"),
+        ("\x9b31m", "<U+009B>31m"),  # C1 CSI, which some terminals obey
+        ("abc\u202egnp.exe", "abc<U+202E>gnp.exe"),  # bidi override
+        ("\u2066x\u2069", "<U+2066>x<U+2069>"),  # bidi isolates
+    ],
+)
+def test_visible_shows_controls(raw, shown):
+    assert visible(raw) == shown
+    assert all(ord(c) >= 0x20 and c != "\x7f" and not 0x80 <= ord(c) < 0xA0 for c in visible(raw))
+
+
+def test_visible_can_keep_newlines():
+    assert visible("one\ntwo\r\n\x1b", keep_newlines=True) == "one\ntwo \n␛"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zoë Ångström", "東京の会議 你好，世界 한국어", "שלום עולם", "مرحبا بالعالم",
+        "\u200fשלום\u200e abc",  # RTL text with direction marks
+        "👍🏽 ❤️ 🇩🇪 👩🏽‍💻 👨‍👩‍👧", "🏴󠁧󠁢󠁳󠁣󠁴󠁿 🏴󠁧󠁢󠁷󠁬󠁳󠁿",  # skin tones, ZWJ, flags, subdivision flags
+        "e\u0301", "[bold]x[/] [red]y", "∑ → ✓ …",
+    ],
+)
+def test_visible_leaves_ordinary_text_unchanged(text):
+    assert visible(text) == text
+
+
+def test_tag_characters_outside_a_flag_are_shown():
+    assert visible("a\U000e0067b") == "a<U+E0067>b"
+
+
+def test_literal_keeps_markup_as_plain_text():
+    t = literal("[bold]x[/]")
+    assert isinstance(t, Text)
+    assert t.plain == "[bold]x[/]"
+    assert t.spans == []
+    styled = literal("[red]a[/red]\x1b", "italic")
+    assert styled.plain == "[red]a[/red]␛" and str(styled.style) == "italic" and styled.spans == []
+
+
+def test_shorten():
+    assert shorten("short", 10) == "short"
+    assert shorten("a longer line", 6) == "a lon…"
+    assert shorten("\x1b[31m", 3) == "␛[…"
+    assert len(shorten("x" * 50, 10)) == 10
