@@ -85,7 +85,7 @@ class Store:
             if not existed:
                 os.chmod(data_dir, DIR_MODE)
         elif not data_dir.is_dir():
-            raise DataFileError(data_dir, "does not exist", "Run coach once without --read-only, or check --data-dir.")
+            raise DataFileError(data_dir, "does not exist", "Check --data-dir or COACH_DATA_DIR; coach creates the folder the first time it runs.")
         warnings.extend(permission_warnings(data_dir))
         lock, locked_by = None, ""
         if not read_only:
@@ -458,11 +458,18 @@ class Store:
             "drafts": [d.to_dict() for d in self.drafts()],
         }
 
-    def replace_everything(self, document: dict[str, Any]) -> None:
-        """Replace all data with an export document (restore). Takes a backup first."""
+    def replace_everything(self, document: dict[str, Any]) -> Path | None:
+        """Replace all data with an export document (restore).
+
+        Returns the backup folder that holds what was replaced (None when there
+        was nothing to replace).
+        """
         clients = validate_export(document)
-        self._before_first_write()
-        self.backup()
+        if self._backed_up:
+            kept = self.backup()  # this run's first backup is older than what is replaced now
+        else:
+            self._before_first_write()
+            kept = self.backups()[0] if self.backups() else None
         self.close_files()
         clients_dir = ensure_private_dir(self.data_dir / CLIENTS_DIR)
         keep = set()
@@ -486,6 +493,7 @@ class Store:
         self._index = self._tinydb(self.data_dir / INDEX_FILE)
         self._drafts = self._tinydb(self.data_dir / DRAFTS_FILE)
         self.rebuild_summaries()
+        return kept
 
 
 def validate_export(document: Any) -> list[dict[str, Any]]:
@@ -496,6 +504,9 @@ def validate_export(document: Any) -> list[dict[str, Any]]:
         raise ValueError("This file has no schema version coach understands.")
     if schema > SCHEMA_VERSION:
         raise ValueError(f"This file was written by a newer coach (schema {schema}).")
+    if document.get("filtered"):
+        # restoring a part would drop everything else
+        raise ValueError("This file holds only part of the data (exported with --client or --since); use a file from `coach backup`.")
     clients = document.get("clients")
     if not isinstance(clients, list) or not all(isinstance(c, dict) and c.get("id") and c.get("name") for c in clients):
         raise ValueError("This file's clients are malformed.")
