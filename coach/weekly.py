@@ -1,0 +1,233 @@
+"""What the week asks of the user: commitments due, clients worth a reflection,
+and the rhythm of reflecting so far.
+
+Pure functions over clients and their summaries: no history file is read, so
+`coach status` and the home screen stay fast however long the history grows.
+No Textual here; the command line uses this too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Iterable
+
+from coach.method import BELIEF_KEYS, load_method
+from coach.models import Client, ClientSummary, Commitment
+
+# A week or two between reflections is the rhythm; past this a client is worth a look.
+QUIET_DAYS = 14
+FALL_AVERAGE = 0.5  # a fall in the average score worth mentioning
+FALL_BELIEF = 2  # a fall in one belief worth mentioning
+WORRYING_VERDICTS = {"drifting": 2.0, "at_risk": 3.0}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    client: Client
+    commitment: Commitment
+    overdue_days: int  # 0 when due today
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    client: Client
+    reasons: tuple[str, ...]
+    weight: float
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    weeks_in_a_row: int
+    last_reflection_on: str  # ISO date, "" when there is none
+    reflections_this_week: int
+
+
+def _clients(store_or_clients: Any, *, include_archived: bool = False) -> list[Client]:
+    """Accept a Store or any iterable of clients."""
+    if hasattr(store_or_clients, "clients") and callable(store_or_clients.clients):
+        found = store_or_clients.clients(include_archived=True)
+    else:
+        found = list(store_or_clients)
+    return [c for c in found if include_archived or not c.archived]
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+# -- commitments ---------------------------------------------------------------
+
+
+def open_commitments(clients: Any) -> list[tuple[Client, Commitment]]:
+    """Open commitments of active clients, soonest due first (undated last)."""
+    found = []
+    for client in _clients(clients):
+        for raw in client.summary.open_commitments:
+            commitment = Commitment.from_dict(raw)
+            if commitment.is_open:
+                found.append((client, commitment))
+    return sorted(found, key=lambda p: (p[1].due or "9999-99-99", p[0].name.casefold(), p[1].made_on))
+
+
+def due_commitments(store_or_clients: Any, today: date) -> list[DueItem]:
+    """Open commitments due today or earlier, most overdue first."""
+    items = []
+    for client, commitment in open_commitments(store_or_clients):
+        due = _day(commitment.due)
+        if due is not None and due <= today:
+            items.append(DueItem(client, commitment, (today - due).days))
+    return sorted(items, key=lambda i: (-i.overdue_days, i.client.name.casefold()))
+
+
+def upcoming_commitments(store_or_clients: Any, today: date, days: int = 7) -> list[DueItem]:
+    """Open commitments due after today and within `days`, soonest first.
+
+    overdue_days is negative here: -2 means due in two days.
+    """
+    items = []
+    for client, commitment in open_commitments(store_or_clients):
+        due = _day(commitment.due)
+        if due is not None and today < due <= today + timedelta(days=days):
+            items.append(DueItem(client, commitment, (today - due).days))
+    return sorted(items, key=lambda i: (-i.overdue_days, i.client.name.casefold()))
+
+
+# -- scores ------------------------------------------------------------------------
+
+
+def _average(scores: dict[str, int | None]) -> float | None:
+    values = [scores[k] for k in BELIEF_KEYS if scores.get(k) is not None]
+    return sum(values) / len(values) if values else None
+
+
+def score_change(summary: ClientSummary) -> float | None:
+    """Change in the average score since the previous reflection, or None."""
+    last, previous = _average(summary.last_scores), _average(summary.previous_scores)
+    if last is None or previous is None:
+        return None
+    return last - previous
+
+
+def score_strip(scores: dict[str, int | None]) -> str:
+    """Seven characters, one per belief in method order: the score or '·'."""
+    out = []
+    for key in BELIEF_KEYS:
+        score = scores.get(key)
+        out.append(str(score) if isinstance(score, int) and 0 <= score <= 9 else "·")
+    return "".join(out)
+
+
+def _belief_fall(summary: ClientSummary) -> str:
+    """One reason naming every belief that fell by FALL_BELIEF or more, or ""."""
+    method = load_method()
+    falls = []
+    for key in BELIEF_KEYS:
+        now, before = summary.last_scores.get(key), summary.previous_scores.get(key)
+        if now is not None and before is not None and before - now >= FALL_BELIEF:
+            falls.append((key, before, now))
+    if len(falls) == 1:
+        key, before, now = falls[0]
+        return f"“{method.belief(key).name}” fell from {before} to {now}"
+    if falls:
+        names = ", ".join(f"“{method.belief(key).name}”" for key, _, _ in falls)
+        return f"{names} each fell by {FALL_BELIEF} or more"
+    return ""
+
+
+# -- suggestions -------------------------------------------------------------------
+
+
+def _quiet_reason(client: Client, today: date) -> tuple[str, float] | None:
+    last = _day(client.summary.last_reflection_on)
+    if last is None:
+        since = _day(client.created_on)
+        days = (today - since).days if since else 0
+        # a client never reflected on is worth a first look straight away
+        return "no reflection yet", 2.0 + min(days, 56) / 14
+    days = (today - last).days
+    if days > QUIET_DAYS:
+        return f"{_days(days)} since the last reflection", days / 7
+    return None
+
+
+def _score_reasons(summary: ClientSummary) -> list[tuple[str, float]]:
+    reasons = []
+    change = score_change(summary)
+    if change is not None and change <= -FALL_AVERAGE:
+        reasons.append((f"scores fell {-change:.1f} since the previous reflection", 2.0 + 2 * -change))
+    fall = _belief_fall(summary)
+    if fall:
+        reasons.append((fall, 1.5))
+    return reasons
+
+
+def _client_reasons(client: Client, today: date) -> list[tuple[str, float]]:
+    reasons = []
+    quiet = _quiet_reason(client, today)
+    if quiet:
+        reasons.append(quiet)
+    reasons.extend(_score_reasons(client.summary))
+    verdict = client.summary.last_verdict
+    if verdict in WORRYING_VERDICTS:
+        name = load_method().verdict_name(verdict).lower() or verdict
+        reasons.append((f"verdict was {name}", WORRYING_VERDICTS[verdict]))
+    overdue = [i.overdue_days for i in due_commitments([client], today) if i.overdue_days > 0]
+    if overdue:
+        worst = max(overdue)
+        reasons.append((f"commitment overdue by {_days(worst)}", 1.0 + min(worst / 7, 3.0)))
+    return reasons
+
+
+def suggestions(clients: Any, today: date) -> list[Suggestion]:
+    """Active clients worth reflecting on now, the most pressing first."""
+    found = []
+    for client in _clients(clients):
+        reasons = _client_reasons(client, today)
+        if reasons:
+            weight = round(sum(w for _, w in reasons), 3)
+            found.append(Suggestion(client, tuple(r for r, _ in reasons), weight))
+    return sorted(found, key=lambda s: (-s.weight, s.client.name.casefold()))
+
+
+# -- rhythm ------------------------------------------------------------------------
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def reflection_days(clients: Iterable[Client], today: date) -> list[date]:
+    """Every reflection date up to today, across the given clients."""
+    days = []
+    for client in clients:
+        for text in client.summary.reflection_dates:
+            day = _day(text)
+            if day is not None and day <= today:
+                days.append(day)
+    return sorted(days)
+
+
+def rhythm(clients: Any, today: date) -> Rhythm:
+    """How steady the weekly habit is. Archived clients' past reflections count too."""
+    days = reflection_days(_clients(clients, include_archived=True), today)
+    weeks = {_week_start(d) for d in days}
+    this_week = _week_start(today)
+    # a week not yet reflected in does not break the streak until it is over
+    week = this_week if this_week in weeks else this_week - timedelta(weeks=1)
+    streak = 0
+    while week in weeks:
+        streak += 1
+        week -= timedelta(weeks=1)
+    return Rhythm(
+        weeks_in_a_row=streak,
+        last_reflection_on=days[-1].isoformat() if days else "",
+        reflections_this_week=sum(1 for d in days if d >= this_week),
+    )
