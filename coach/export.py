@@ -1,0 +1,296 @@
+"""Exports of the whole store document (`Store.everything()`): JSON, Markdown, CSV.
+
+User text goes out exactly as stored. The only changes are the ones a format
+forces: CSV quoting (done by the csv module) and, inside Markdown table cells,
+`|` escaped and line breaks written as <br> so a note cannot break the table.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+from datetime import date
+from typing import Any
+
+from coach.method import BELIEF_KEYS, Method
+from coach.models import Client, Commitment, Reflection
+
+CSV_COLUMNS = (
+    ["client", "organisation", "date", "verdict", "proposed_verdict"]
+    + list(BELIEF_KEYS)
+    + [f"{key}_evidence" for key in BELIEF_KEYS]
+    + [
+        "reciprocity",
+        "objectives_agreed",
+        "metrics_tracked",
+        "with_or_for",
+        "commitment",
+        "commitment_aim",
+        "commitment_due",
+        "commitment_status",
+    ]
+)
+
+
+# -- filtering ---------------------------------------------------------------------
+
+
+def match_client(clients: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    """The one client whose name is `name` (any case), or starts with it if only one does."""
+    wanted = name.strip().casefold()
+    if not wanted:
+        raise ValueError("Give part of a client's name after --client.")
+    exact = [c for c in clients if str(c.get("name", "")).casefold() == wanted]
+    found = exact or [c for c in clients if str(c.get("name", "")).casefold().startswith(wanted)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        names = ", ".join(sorted(str(c.get("name", "")) for c in clients)) or "none yet"
+        raise ValueError(f"No client is called “{name}”; the clients are: {names}.")
+    labels = ", ".join(Client.from_dict(c).label for c in found)
+    raise ValueError(f"“{name}” could be any of: {labels}. Type more of the name.")
+
+
+def filter_document(
+    document: dict[str, Any], client: str | None = None, since: str | date | None = None
+) -> dict[str, Any]:
+    """A copy of the document narrowed to one client and/or reflections on or after `since`.
+
+    The copy records the filter under "filtered", so it is never mistaken for a
+    full backup.
+    """
+    if client is None and since is None:
+        return document
+    doc = copy.deepcopy(document)
+    marks: dict[str, str] = {}
+    if client is not None:
+        chosen = match_client(doc.get("clients", []), client)
+        doc["clients"] = [chosen]
+        doc["drafts"] = [d for d in doc.get("drafts", []) if d.get("client_id") == chosen.get("id")]
+        marks["client"] = str(chosen.get("name", ""))
+    if since is not None:
+        cutoff = since.isoformat() if isinstance(since, date) else date.fromisoformat(since).isoformat()
+        for c in doc.get("clients", []):
+            c["reflections"] = [r for r in c.get("reflections", []) if str(r.get("date", "")) >= cutoff]
+            kept = {r.get("id") for r in c["reflections"]}
+            c["commitments"] = [
+                m for m in c.get("commitments", [])
+                if m.get("reflection_id") in kept or str(m.get("made_on", "")) >= cutoff
+            ]
+        marks["since"] = cutoff
+    doc["filtered"] = marks
+    return doc
+
+
+# -- JSON ------------------------------------------------------------------------------
+
+
+def to_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- shared helpers ----------------------------------------------------------------
+
+
+def _records(raw_client: dict[str, Any]) -> tuple[Client, list[Reflection], dict[str, Commitment]]:
+    client = Client.from_dict(raw_client)
+    reflections = [Reflection.from_dict(r) for r in raw_client.get("reflections", [])]
+    reflections.sort(key=lambda r: (r.date, r.created_at))
+    commitments = {c.id: c for c in (Commitment.from_dict(m) for m in raw_client.get("commitments", []))}
+    return client, reflections, commitments
+
+
+def _commitment_of(reflection: Reflection, commitments: dict[str, Commitment]) -> Commitment | None:
+    if reflection.commitment_id and reflection.commitment_id in commitments:
+        return commitments[reflection.commitment_id]
+    # an older record may link only from the commitment's side
+    return next((c for c in commitments.values() if c.reflection_id == reflection.id), None)
+
+
+# -- CSV -------------------------------------------------------------------------------
+
+
+def _csv_row(client: Client, r: Reflection, commitment: Commitment | None) -> list[Any]:
+    lenses = r.lenses
+    return (
+        [client.name, client.organisation, r.date, r.verdict, r.proposed_verdict]
+        + ["" if r.beliefs[k].score is None else r.beliefs[k].score for k in BELIEF_KEYS]
+        + [r.beliefs[k].evidence for k in BELIEF_KEYS]
+        + [
+            "" if lenses.reciprocity is None else lenses.reciprocity,
+            lenses.objectives_agreed,
+            lenses.metrics_tracked,
+            lenses.with_or_for,
+        ]
+        + (
+            [commitment.action, commitment.aim, commitment.due, commitment.status]
+            if commitment
+            else ["", "", "", ""]
+        )
+    )
+
+
+def to_csv(document: dict[str, Any]) -> str:
+    """One row per reflection, clients in document order, each client's oldest first."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for raw in document.get("clients", []):
+        client, reflections, commitments = _records(raw)
+        for r in reflections:
+            writer.writerow(_csv_row(client, r, _commitment_of(r, commitments)))
+    return out.getvalue()
+
+
+# -- Markdown ------------------------------------------------------------------------
+
+
+def cell(text: Any) -> str:
+    """Text safe inside a Markdown table cell: pipes escaped, line breaks as <br>."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def _intro(document: dict[str, Any]) -> list[str]:
+    clients = document.get("clients", [])
+    count = sum(len(c.get("reflections", [])) for c in clients)
+    exported = str(document.get("exported_at", ""))[:10]
+    lines = ["# Client relationships", ""]
+    made = f"Exported from coach on {exported}. " if exported else ""
+    lines.append(f"{made}{len(clients)} client{'s' if len(clients) != 1 else ''}, "
+                 f"{count} reflection{'s' if count != 1 else ''}.")
+    marks = document.get("filtered") or {}
+    if marks:
+        parts = []
+        if "client" in marks:
+            parts.append(f"only {marks['client']}")
+        if "since" in marks:
+            parts.append(f"reflections since {marks['since']}")
+        lines += ["", "This export holds " + " and ".join(parts) + "."]
+    return lines
+
+
+def _client_head(client: Client) -> list[str]:
+    title = f"{client.name} — {client.organisation}" if client.organisation else client.name
+    lines = ["", f"## {title}"]
+    if client.archived:
+        lines += ["", "*Archived.*"]
+    if client.notes:
+        lines += ["", client.notes]
+    lines += [""]
+    if client.objectives:
+        lines += ["**Objectives**", ""] + [f"- {o}" for o in client.objectives]
+    else:
+        lines += ["**Objectives:** none agreed yet."]
+    lines += [""]
+    if client.metrics:
+        lines += ["**Key metrics**", ""]
+        lines += _table(["Metric", "Target", "Current"], [[m.name, m.target, m.current] for m in client.metrics])
+    else:
+        lines += ["**Key metrics:** none tracked yet."]
+    return lines
+
+
+def _verdict_lines(r: Reflection, method: Method) -> list[str]:
+    name = method.verdict_name(r.verdict) or "no verdict given"
+    line = f"**Verdict:** {name}"
+    if r.proposed_verdict and r.proposed_verdict != r.verdict:
+        line += f" (coach proposed {method.verdict_name(r.proposed_verdict) or r.proposed_verdict})"
+    lines = [line]
+    if r.verdict_why:
+        lines += ["", f"**Why:** {r.verdict_why}"]
+    return lines
+
+
+def _belief_rows(r: Reflection, method: Method) -> list[list[Any]]:
+    rows = []
+    for key in BELIEF_KEYS:
+        b = r.beliefs[key]
+        score = "–" if b.score is None else b.score
+        evidence = b.evidence if b.evidence.strip() else ("(no evidence)" if b.score is not None else "")
+        rows.append([method.belief(key).name, score, evidence])
+    return rows
+
+
+def _choice(choices, key: str) -> str:
+    return next((c.name for c in choices if c.key == key), key) if key else "not answered"
+
+
+def _lens_lines(r: Reflection, method: Method) -> list[str]:
+    lenses, names = r.lenses, {lens.key: lens.name for lens in method.lenses}
+
+    def item(key: str, text: str, *notes: tuple[str, str]) -> str:
+        extra = "".join(f" {label}{value}" for label, value in notes if value)
+        return f"- {names[key]}: {text}{extra}"
+
+    recip = "not answered." if lenses.reciprocity is None else f"{lenses.reciprocity} of 5."
+    met = f"last met as partners on {lenses.last_partner_meeting}." if lenses.last_partner_meeting else "no partner conversation on record."
+    return [
+        "**Partnership**",
+        "",
+        item("partners", f"objectives agreed: {_choice(method.agreement, lenses.objectives_agreed)}; "
+             f"metrics tracked: {_choice(method.agreement, lenses.metrics_tracked)}.", ("", lenses.partners_notes)),
+        item("reciprocity", recip, ("", lenses.reciprocity_evidence)),
+        item("meeting", met, ("Unused capacity: ", lenses.unused_capacity),
+             ("Further topics: ", lenses.further_topics), ("Better ways of working: ", lenses.better_ways)),
+        item("with", _choice(method.with_or_for, lenses.with_or_for) + ".", ("", lenses.with_or_for_notes)),
+    ]
+
+
+def _commitment_lines(c: Commitment | None, method: Method) -> list[str]:
+    if c is None:
+        return ["**Commitment:** none made."]
+    facts = []
+    if c.aim:
+        facts.append(f"aimed at {method.aim_name(c.aim)}")
+    if c.made_on:
+        facts.append(f"made {c.made_on}")
+    if c.due:
+        facts.append(f"due {c.due}")
+    if c.reschedules:
+        facts.append(f"rescheduled {_times(len(c.reschedules))}")
+    lines = [f"**Commitment:** {c.action}" + (f" ({'; '.join(facts)})" if facts else "")]
+    if c.is_open:
+        return lines + ["", "**Outcome:** still open."]
+    outcome = f"**Outcome:** {method.outcome_name(c.status)}"
+    outcome += f", reviewed {c.reviewed_on}." if c.reviewed_on else "."
+    if c.what_happened:
+        outcome += f" What happened: {c.what_happened}"
+    if c.learned:
+        outcome += f" Learned: {c.learned}"
+    return lines + ["", outcome]
+
+
+def _reflection_lines(r: Reflection, c: Commitment | None, method: Method) -> list[str]:
+    head = f"### {r.date or 'undated'}"
+    if r.verdict:
+        head += f" · {method.verdict_name(r.verdict) or r.verdict}"
+    lines = ["", head, ""] + _verdict_lines(r, method) + [""]
+    lines += _table(["Belief", "Score", "Evidence"], _belief_rows(r, method))
+    lines += [""] + _lens_lines(r, method) + [""] + _commitment_lines(c, method)
+    return lines
+
+
+def to_markdown(document: dict[str, Any], method: Method) -> str:
+    """A report to keep or send: each client, then its reflections newest first."""
+    lines = _intro(document)
+    for raw in document.get("clients", []):
+        client, reflections, commitments = _records(raw)
+        lines += _client_head(client)
+        if not reflections:
+            lines += ["", "No reflections in this export."]
+        for r in reversed(reflections):
+            lines += _reflection_lines(r, _commitment_of(r, commitments), method)
+    return "\n".join(lines) + "\n"

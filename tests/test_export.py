@@ -1,0 +1,228 @@
+"""export.py: the three formats, line by line, on a small known data set in a real store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from coach.export import CSV_COLUMNS, cell, filter_document, to_csv, to_json, to_markdown
+from coach.method import BELIEF_KEYS, load_method
+from coach.models import BeliefScore, Client, Commitment, Metric, PartnershipLenses, Reflection
+from coach.store import Store
+
+TRICKY = 'Said "yes | no"\nthen left'
+
+
+def build(store: Store) -> dict:
+    ann = Client(
+        id="client-ann", name="Ann Lee", organisation="Acme | Co", notes="Likes [bold]short[/] calls.",
+        created_on="2025-01-01", objectives=["Grow revenue 10%"], metrics=[Metric("Revenue", "£1.1m", "£1.0m")],
+    )
+    bob = Client(id="client-bob", name="Bob Ray", created_on="2025-01-02", archived=True)
+    store.save_client(ann)
+    store.save_client(bob)
+
+    first = Reflection(
+        id="refl-1", client_id=ann.id, date="2025-01-10", created_at="2025-01-10T10:00:00+00:00",
+        verdict="drifting", proposed_verdict="at_risk", verdict_why="Too quiet [bold]x[/]\nsince December.",
+        lenses=PartnershipLenses(objectives_agreed="yes", metrics_tracked="partly", reciprocity=2,
+                                 reciprocity_evidence="Never asks", with_or_for="for"),
+    )
+    for key in BELIEF_KEYS[:-1]:
+        first.beliefs[key] = BeliefScore(3, f"{key} evidence")
+    first.beliefs["known"] = BeliefScore(3, TRICKY)
+    first.beliefs["cared"] = BeliefScore(3, "Asked about, my, week")
+    store.finish_reflection(first, Commitment(
+        id="commit-1", action="Call Ann", aim="cared", due="2025-01-17", status="done",
+        what_happened="Called; she was glad.", learned="Call sooner.", reviewed_on="2025-01-20",
+    ))
+
+    second = Reflection(id="refl-2", client_id=ann.id, date="2025-01-20", created_at="2025-01-20T10:00:00+00:00",
+                        verdict="steady", proposed_verdict="steady")
+    for key in BELIEF_KEYS:
+        second.beliefs[key] = BeliefScore(4, "e" if key == "known" else "")
+    store.finish_reflection(second, Commitment(id="commit-2", action="Send the plan", aim="partners", due="2025-01-31"))
+
+    document = store.everything()
+    document["exported_at"] = "2025-02-01T09:00:00+00:00"
+    return document
+
+
+@pytest.fixture
+def document(tmp_path):
+    with Store.open(tmp_path / "data") as store:
+        return build(store)
+
+
+EXPECTED_MARKDOWN = """\
+# Client relationships
+
+Exported from coach on 2025-02-01. 2 clients, 2 reflections.
+
+## Ann Lee — Acme | Co
+
+Likes [bold]short[/] calls.
+
+**Objectives**
+
+- Grow revenue 10%
+
+**Key metrics**
+
+| Metric | Target | Current |
+| --- | --- | --- |
+| Revenue | £1.1m | £1.0m |
+
+### 2025-01-20 · Steady
+
+**Verdict:** Steady
+
+| Belief | Score | Evidence |
+| --- | --- | --- |
+| You know me | 4 | e |
+| You care about me | 4 | (no evidence) |
+| You value me | 4 | (no evidence) |
+| You have faith in me | 4 | (no evidence) |
+| You are committed to me | 4 | (no evidence) |
+| You keep learning about me | 4 | (no evidence) |
+| You change because of me | 4 | (no evidence) |
+
+**Partnership**
+
+- Partners, not customers: objectives agreed: not answered; metrics tracked: not answered.
+- Reciprocity: not answered.
+- Meeting as business partners: no partner conversation on record.
+- Working with, not for: not answered.
+
+**Commitment:** Send the plan (aimed at Partners, not customers; made 2025-01-20; due 2025-01-31)
+
+**Outcome:** still open.
+
+### 2025-01-10 · Drifting
+
+**Verdict:** Drifting (coach proposed At risk)
+
+**Why:** Too quiet [bold]x[/]
+since December.
+
+| Belief | Score | Evidence |
+| --- | --- | --- |
+| You know me | 3 | Said "yes \\| no"<br>then left |
+| You care about me | 3 | Asked about, my, week |
+| You value me | 3 | valued evidence |
+| You have faith in me | 3 | faith evidence |
+| You are committed to me | 3 | committed evidence |
+| You keep learning about me | 3 | curious evidence |
+| You change because of me | – |  |
+
+**Partnership**
+
+- Partners, not customers: objectives agreed: Yes; metrics tracked: Partly.
+- Reciprocity: 2 of 5. Never asks
+- Meeting as business partners: no partner conversation on record.
+- Working with, not for: For them: working through their list.
+
+**Commitment:** Call Ann (aimed at You care about me; made 2025-01-10; due 2025-01-17)
+
+**Outcome:** Done, reviewed 2025-01-20. What happened: Called; she was glad. Learned: Call sooner.
+
+## Bob Ray
+
+*Archived.*
+
+**Objectives:** none agreed yet.
+
+**Key metrics:** none tracked yet.
+
+No reflections in this export.
+"""
+
+
+def test_markdown_line_by_line(document):
+    got = to_markdown(document, load_method()).splitlines()
+    want = EXPECTED_MARKDOWN.splitlines()
+    for n, (g, w) in enumerate(zip(got, want), start=1):
+        assert g == w, f"line {n}"
+    assert len(got) == len(want)
+
+
+def test_markdown_cell_escapes_only_what_breaks_a_table():
+    assert cell("a | b\r\nc\rd") == "a \\| b<br>c<br>d"
+    assert cell("[bold]x[/] *y* `z`") == "[bold]x[/] *y* `z`"
+    assert cell(4) == "4"
+
+
+def test_csv_line_by_line(document):
+    text = to_csv(document)
+    lines = text.split("\n")
+    assert lines[0] == ",".join(CSV_COLUMNS)
+    assert lines[0] == (
+        "client,organisation,date,verdict,proposed_verdict,"
+        "known,cared,valued,faith,committed,curious,adaptive,"
+        "known_evidence,cared_evidence,valued_evidence,faith_evidence,committed_evidence,curious_evidence,adaptive_evidence,"
+        "reciprocity,objectives_agreed,metrics_tracked,with_or_for,"
+        "commitment,commitment_aim,commitment_due,commitment_status"
+    )
+    # oldest first; the tricky evidence is quoted and keeps its line break
+    assert lines[1] == 'Ann Lee,Acme | Co,2025-01-10,drifting,at_risk,3,3,3,3,3,3,,"Said ""yes | no""'
+    assert lines[2] == (
+        'then left","Asked about, my, week",valued evidence,faith evidence,committed evidence,curious evidence,,'
+        "2,yes,partly,for,Call Ann,cared,2025-01-17,done"
+    )
+    assert lines[3] == "Ann Lee,Acme | Co,2025-01-20,steady,steady,4,4,4,4,4,4,4,e,,,,,,,,,,,Send the plan,partners,2025-01-31,open"
+    assert lines[4:] == [""]
+
+
+def test_csv_reads_back_exactly(document):
+    rows = list(csv.DictReader(io.StringIO(to_csv(document))))
+    assert len(rows) == 2
+    assert rows[0]["known_evidence"] == TRICKY
+    assert rows[0]["adaptive"] == "" and rows[0]["reciprocity"] == "2"
+    assert rows[1]["commitment_status"] == "open"
+
+
+def test_json_is_the_document_pretty_and_readable(document):
+    text = to_json(document)
+    assert json.loads(text) == document
+    assert "£1.1m" in text  # not \u00a3
+    assert text.startswith('{\n  "format": "coach-export",')
+    assert text.endswith("}\n")
+
+
+# -- filtering ----------------------------------------------------------------------------
+
+
+def test_filter_by_client_exact_or_unique_prefix(document):
+    assert filter_document(document, client="ann lee")["clients"][0]["id"] == "client-ann"
+    only_bob = filter_document(document, client="B")
+    assert [c["name"] for c in only_bob["clients"]] == ["Bob Ray"]
+    assert only_bob["filtered"] == {"client": "Bob Ray"}
+    assert [c["name"] for c in document["clients"]] == ["Ann Lee", "Bob Ray"]  # the original is untouched
+
+
+def test_filter_exact_name_beats_a_longer_one():
+    doc = {"clients": [{"id": "1", "name": "Ann"}, {"id": "2", "name": "Anna"}], "drafts": []}
+    assert filter_document(doc, client="ANN")["clients"][0]["id"] == "1"
+    with pytest.raises(ValueError, match="could be any of: Anne, Anna"):
+        filter_document({"clients": [{"id": "1", "name": "Anne"}, {"id": "2", "name": "Anna"}]}, client="an")
+
+
+def test_filter_unknown_client_lists_the_names(document):
+    with pytest.raises(ValueError, match="No client is called “Zed”; the clients are: Ann Lee, Bob Ray."):
+        filter_document(document, client="Zed")
+
+
+def test_filter_since_keeps_reflections_on_or_after_and_their_commitments(document):
+    narrowed = filter_document(document, since="2025-01-20")
+    ann = narrowed["clients"][0]
+    assert [r["id"] for r in ann["reflections"]] == ["refl-2"]
+    assert [c["id"] for c in ann["commitments"]] == ["commit-2"]
+    assert narrowed["filtered"] == {"since": "2025-01-20"}
+    assert "2025-01-10" not in to_csv(narrowed)
+
+
+def test_no_filter_returns_the_document_as_is(document):
+    assert filter_document(document) is document
