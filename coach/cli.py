@@ -1,0 +1,499 @@
+"""The `coach` command: the full-screen app by default, plus a few commands
+for the shell (status, export, backup, restore, demo, review --list).
+
+Nothing here imports Textual at module level: `coach status` runs from a login
+shell and should answer at once. Errors a user can cause end as one plain
+sentence on stderr with what to do next, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from coach import __version__, weekly
+from coach.dates import DateError, parse_date
+from coach.paths import resolve_data_dir
+from coach.storage import DataFileError, SaveError, atomic_write_bytes, ensure_private_dir
+from coach.store import BACKUPS_DIR, CLIENTS_DIR, DRAFTS_FILE, INDEX_FILE, Store, validate_export
+from coach.textsafe import literal, shorten, visible
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+FORMAT_NAMES = {"json": "JSON", "markdown": "Markdown", "csv": "CSV"}
+FORMATS = tuple(FORMAT_NAMES)
+
+
+class Problem(Exception):
+    """A refusal with a plain sentence for the user; exits with code 1."""
+
+
+class Out:
+    """The two consoles. User text always goes in as rich Text, so brackets stay brackets."""
+
+    def __init__(self) -> None:
+        self.out = Console(highlight=False)
+        self.err = Console(stderr=True, highlight=False)
+
+    def say(self, *parts: str | Text) -> None:
+        self.out.print(Text.assemble(*parts), soft_wrap=True)
+
+    def warn(self, message: str) -> None:
+        self.err.print(Text.assemble(("warning: ", "yellow"), visible(message)), soft_wrap=True)
+
+    def error(self, message: str) -> None:
+        self.err.print(Text.assemble(("coach: ", "bold red"), visible(message)), soft_wrap=True)
+
+
+# -- arguments ---------------------------------------------------------------------
+
+
+def _iso_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-14") from None
+
+
+def _common(defaults: bool) -> argparse.ArgumentParser:
+    """--data-dir and --today, accepted before or after the command."""
+    common = argparse.ArgumentParser(add_help=False)
+    # after a command, an option not given must not wipe one given before it
+    unset = None if defaults else argparse.SUPPRESS
+    common.add_argument("--data-dir", metavar="DIR", default=unset,
+                        help="where your data lives (default: $COACH_DATA_DIR, else your platform's data folder)")
+    common.add_argument("--today", type=_iso_day, default=unset, help=argparse.SUPPRESS)
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coach", parents=[_common(True)],
+        description="A weekly, evidence-based reflection on your client relationships. "
+                    "Without a command, coach opens the full-screen app.",
+    )
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = [_common(False)]
+    sub.add_parser("status", parents=common, help="what is due, who to reflect on, and your rhythm (for a login shell)")
+    review = sub.add_parser("review", parents=common, help="list open commitments")
+    review.add_argument("--list", action="store_true", help="list open commitments as a table (the default)")
+    export = sub.add_parser("export", parents=common, help="write your data as JSON, a Markdown report, or CSV")
+    export.add_argument("--format", "-f", choices=FORMATS, default="json", help="default: json")
+    export.add_argument("--client", metavar="NAME", help="only this client (a unique start of the name is enough)")
+    export.add_argument("--since", metavar="DATE", help='only reflections on or after DATE, e.g. 2025-01-01 or "3 months ago"')
+    export.add_argument("--output", "-o", metavar="FILE", help="write to FILE (readable only by you) instead of the screen")
+    backup = sub.add_parser("backup", parents=common, help="save all your data to one file")
+    backup.add_argument("--output", "-o", metavar="FILE",
+                        help="default: coach-backup-<date>-<time>.json in the current folder")
+    restore = sub.add_parser("restore", parents=common,
+                             help="replace your data with a backup file or an automatic backup folder")
+    restore.add_argument("file", metavar="FILE", help="a file from `coach backup` or `coach export`, or a folder under backups/")
+    sub.add_parser("demo", parents=common, help="fill an empty data folder with sample clients to explore")
+    return parser
+
+
+# -- shared steps -------------------------------------------------------------------
+
+
+def _coach_cmd(args: argparse.Namespace) -> str:
+    """How to call coach again on the same data, for hints."""
+    return f"coach --data-dir {shlex.quote(args.data_dir)}" if args.data_dir else "coach"
+
+
+def _warn_store(ui: Out, store: Store) -> None:
+    for message in store.warnings:
+        ui.warn(message)
+
+
+def _open_existing(args: argparse.Namespace, ui: Out) -> Store | None:
+    """A read-only store (works while another coach is open), or None if there is no data folder."""
+    if not args.data_path.is_dir():
+        return None
+    store = Store.open(args.data_path, read_only=True)
+    _warn_store(ui, store)
+    return store
+
+
+def _no_data(args: argparse.Namespace) -> str:
+    cmd = _coach_cmd(args)
+    return f"No clients yet in {args.data_path}. Run `{cmd}` to add your first, or `{cmd} demo` to explore sample data."
+
+
+def _counts(document: dict) -> str:
+    clients = document.get("clients", [])
+    n = sum(len(c.get("reflections", [])) for c in clients)
+    return f"{_plural(len(clients), 'client')} and {_plural(n, 'reflection')}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _short_day(text: str) -> str:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return text
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def _when(item: weekly.DueItem) -> tuple[str, str]:
+    """Words (and a style that only repeats them) for how due a commitment is."""
+    days = item.overdue_days
+    if days > 0:
+        return f"overdue {_plural(days, 'day')}", "bold red"
+    if days == 0:
+        return "due today", "bold"
+    return f"due {_short_day(item.commitment.due)}", ""
+
+
+# -- commands -----------------------------------------------------------------------
+
+
+def _has_terminal() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def cmd_app(args: argparse.Namespace, ui: Out) -> int:
+    if not _has_terminal():
+        # without a terminal the app has no keys to read and would only burn CPU
+        raise Problem("The full-screen app needs a terminal; in scripts use "
+                      "`coach status`, `coach export` or `coach backup`.")
+    store = Store.open(args.data_path)
+    try:
+        try:
+            from coach.ui.run import run_app  # Textual loads only for the app itself
+        except ImportError as exc:
+            raise Problem(f"The full-screen app could not be loaded ({exc}); reinstall coach.") from exc
+        return run_app(store, args.today_date)
+    finally:
+        store.close()
+
+
+def cmd_status(args: argparse.Namespace, ui: Out) -> int:
+    store = _open_existing(args, ui)
+    if store is None or not store.has_data:
+        ui.say(_no_data(args))
+        return EXIT_OK
+    with store:
+        clients = store.clients(include_archived=True)
+        drafts = store.drafts()
+    today = args.today_date
+    _status_due(ui, clients, today, _coach_cmd(args))
+    _status_suggestions(ui, clients, today)
+    _status_rhythm(ui, clients, today)
+    if drafts:
+        names = {c.id: c.name for c in clients}
+        who = ", ".join(names.get(d.client_id, "a client") for d in drafts[:3])
+        ui.say(f"Unfinished: {_plural(len(drafts), 'reflection')} waiting ({visible(who)}).")
+    return EXIT_OK
+
+
+def _status_due(ui: Out, clients, today: date, cmd: str, shown: int = 4) -> None:
+    due = weekly.due_commitments(clients, today)
+    coming = weekly.upcoming_commitments(clients, today)
+    if not due and not coming:
+        ui.say("Nothing due this week.")
+        return
+    overdue = sum(1 for i in due if i.overdue_days > 0)
+    head = f"Due: {_plural(len(due), 'commitment')}" + (f" ({overdue} overdue)" if overdue else "")
+    ui.say(head + (f"; {len(coming)} more in the next 7 days." if coming else "."))
+    for item in (due + coming)[:shown]:
+        words, style = _when(item)
+        ui.say("  ", (f"{words:<16}", style), literal(item.client.name, "bold"), ": ",
+               literal(shorten(item.commitment.action, 60)))
+    if len(due) + len(coming) > shown:
+        ui.say(f"  … and {len(due) + len(coming) - shown} more: {cmd} review --list")
+
+
+def _status_suggestions(ui: Out, clients, today: date, shown: int = 3) -> None:
+    found = weekly.suggestions(clients, today)
+    if not found:
+        return
+    ui.say("Worth a reflection:")
+    for s in found[:shown]:
+        ui.say("  ", literal(s.client.name, "bold"), ": ", "; ".join(s.reasons[:2]) + ".")
+
+
+def _status_rhythm(ui: Out, clients, today: date) -> None:
+    r = weekly.rhythm(clients, today)
+    if not r.last_reflection_on:
+        ui.say("No reflections yet: pick one client and start with `coach`.")
+        return
+    ago = (today - date.fromisoformat(r.last_reflection_on)).days
+    last = f"the last on {_short_day(r.last_reflection_on)} ({'today' if ago == 0 else _plural(ago, 'day') + ' ago'})"
+    if r.weeks_in_a_row:
+        ui.say(f"Rhythm: {_plural(r.weeks_in_a_row, 'week')} in a row with a reflection; {last}.")
+    else:
+        ui.say(f"Rhythm: no reflection last week or this; {last}. A good week to pick it up again.")
+
+
+def cmd_review(args: argparse.Namespace, ui: Out) -> int:
+    store = _open_existing(args, ui)
+    if store is None or not store.has_data:
+        ui.say(_no_data(args))
+        return EXIT_OK
+    with store:
+        pairs = weekly.open_commitments(store.clients())
+    if not pairs:
+        ui.say("No open commitments. The next reflection ends with one.")
+        return EXIT_OK
+    from coach.method import load_method
+
+    method, today = load_method(), args.today_date
+    table = Table(title="Open commitments", title_justify="left")
+    for name in ("Client", "Commitment", "Aimed at", "Made", "Due", ""):
+        table.add_column(name, overflow="fold")
+    for client, c in pairs:
+        words, style = _review_mark(client, c, today)
+        table.add_row(literal(client.name), literal(c.action), method.aim_name(c.aim) if c.aim else "",
+                      c.made_on, c.due or "no date", Text(words, style=style))
+    ui.out.print(table)
+    return EXIT_OK
+
+
+def _review_mark(client, commitment, today: date) -> tuple[str, str]:
+    try:
+        late = (today - date.fromisoformat(commitment.due)).days
+    except ValueError:
+        return "", ""
+    return _when(weekly.DueItem(client, commitment, late)) if late >= 0 else ("", "")
+
+
+def cmd_export(args: argparse.Namespace, ui: Out) -> int:
+    from coach import export
+
+    store = _open_existing(args, ui)
+    if store is None or not store.has_data:
+        raise Problem(f"There is nothing to export: {_no_data(args)}")
+    with store:
+        document = store.everything()
+    since = parse_date(args.since, args.today_date) if args.since else None
+    document = export.filter_document(document, args.client, since)
+    if args.format == "markdown":
+        from coach.method import load_method
+
+        text = export.to_markdown(document, load_method())
+    else:
+        text = export.to_csv(document) if args.format == "csv" else export.to_json(document)
+    if args.output:
+        path = Path(args.output).expanduser()
+        atomic_write_bytes(path, text.encode("utf-8"))
+        ui.say(f"Wrote {_counts(document)} as {FORMAT_NAMES[args.format]} to ",
+               literal(str(path)), ".")
+    else:
+        _write_stdout(text)
+    return EXIT_OK
+
+
+def _write_stdout(text: str) -> None:
+    """Exactly the text, as UTF-8, whatever the terminal's locale claims."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
+
+
+def cmd_backup(args: argparse.Namespace, ui: Out) -> int:
+    from coach.export import to_json
+
+    store = _open_existing(args, ui)
+    if store is None or not store.has_data:
+        raise Problem(f"There is nothing to back up: {_no_data(args)}")
+    with store:
+        document = store.everything()
+    path = Path(args.output).expanduser() if args.output else _default_backup_path()
+    atomic_write_bytes(path, to_json(document).encode("utf-8"))
+    ui.say(f"Saved {_counts(document)} to ", literal(str(path)), ".")
+    ui.say("To bring it back later: ", literal(f"{_coach_cmd(args)} restore {shlex.quote(str(path))}"))
+    return EXIT_OK
+
+
+def _default_backup_path() -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path, n = Path(f"coach-backup-{stamp}.json"), 1
+    while path.exists():
+        n += 1
+        path = Path(f"coach-backup-{stamp}-{n}.json")
+    return path.resolve()
+
+
+def cmd_restore(args: argparse.Namespace, ui: Out) -> int:
+    source = Path(args.file).expanduser()
+    document = _read_restore_source(source)
+    try:
+        validate_export(document)
+    except ValueError as exc:
+        raise Problem(f"{source}: {exc} Nothing was changed.") from None
+    store, set_aside = _open_for_restore(args.data_path)
+    with store:
+        _warn_store(ui, store)
+        if store.read_only:
+            raise Problem(f"{store.read_only_reason()} Nothing was restored.")
+        had_data = store.has_data
+        kept_in = store.replace_everything(document)
+        kept = [kept_in] if had_data and kept_in else []
+    ui.say(f"Restored {_counts(document)} from ", literal(str(source)), ".")
+    if kept:
+        ui.say("Your previous data is kept in ", literal(str(kept[-1])), ".")
+    if set_aside is not None:
+        ui.say("The damaged files were moved to ", literal(str(set_aside)), ".")
+    return EXIT_OK
+
+
+def _read_restore_source(source: Path) -> dict:
+    if source.is_dir():
+        return _read_backup_folder(source)
+    try:
+        raw = source.read_bytes()
+    except FileNotFoundError:
+        raise Problem(f"There is no file {source}.") from None
+    except OSError as exc:
+        raise Problem(f"Could not read {source}: {exc.strerror}.") from None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except ValueError:
+        raise Problem(f"{source} is not a coach backup or export (it is not JSON text).") from None
+
+
+def _read_backup_folder(folder: Path) -> dict:
+    """An automatic backup (or any data folder): coach.json plus clients/*.json."""
+    if not (folder / INDEX_FILE).is_file():
+        raise Problem(f"{folder} is not a coach backup folder: it has no {INDEX_FILE}.")
+    try:
+        with Store.open(folder, read_only=True) as source:
+            return source.everything()
+    except DataFileError as exc:
+        raise Problem(f"That backup is damaged too: {exc.path} {exc.problem}. Try an older one.") from None
+
+
+def _open_for_restore(data_dir: Path) -> tuple[Store, Path | None]:
+    """Open for writing; if the current files are damaged, move them aside first.
+
+    A damaged coach.json is exactly when people restore, and Store.open refuses
+    it, so the damaged files are kept in a folder of their own and replaced.
+    """
+    try:
+        return Store.open(data_dir), None
+    except DataFileError as exc:
+        if Path(exc.path).resolve().parent not in (data_dir.resolve(), (data_dir / CLIENTS_DIR).resolve()):
+            raise
+    moved = _set_aside(data_dir)
+    return Store.open(data_dir), moved
+
+
+def _set_aside(data_dir: Path) -> Path:
+    from coach.lock import DataLock
+
+    lock = DataLock(data_dir)
+    if not lock.acquire():
+        raise Problem(f"{lock.holder()} is open on this data. Close it, then run the restore again.")
+    try:
+        target = data_dir / f"damaged-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+        ensure_private_dir(target / CLIENTS_DIR)
+        for name in (INDEX_FILE, DRAFTS_FILE):
+            if (data_dir / name).exists():
+                os.replace(data_dir / name, target / name)
+        for f in sorted((data_dir / CLIENTS_DIR).glob("*.json")):
+            os.replace(f, target / CLIENTS_DIR / f.name)
+    finally:
+        lock.release()
+    return target
+
+
+def cmd_demo(args: argparse.Namespace, ui: Out) -> int:
+    from coach.demo import fill_demo
+
+    with Store.open(args.data_path) as store:
+        _warn_store(ui, store)
+        if store.read_only:
+            raise Problem(f"{store.read_only_reason()} No sample data was added.")
+        if store.has_data:
+            raise Problem(f"{args.data_path} already holds clients, so no sample data was added; "
+                          "try `coach --data-dir /tmp/coach-demo demo`.")
+        made = fill_demo(store, args.today_date)
+    ui.say(f"Made a sample portfolio in ", literal(str(args.data_path)), f": {_plural(made.clients, 'client')} "
+           f"({made.archived} archived), {_plural(made.reflections, 'reflection')}, {made.open_commitments} open commitments.")
+    ui.say("Clients: ", literal(", ".join(made.names)), ".")
+    ui.say("Open it with: ", literal(_coach_cmd(args)), "    or see the week: ", literal(f"{_coach_cmd(args)} status"))
+    return EXIT_OK
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace, Out], int]] = {
+    None: cmd_app,
+    "status": cmd_status,
+    "review": cmd_review,
+    "export": cmd_export,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "demo": cmd_demo,
+}
+
+
+# -- the edge -------------------------------------------------------------------------
+
+
+def _newest_backup(data_dir: Path) -> Path | None:
+    root = data_dir / BACKUPS_DIR
+    try:
+        found = sorted(p for p in root.iterdir() if p.is_dir())
+    except OSError:
+        return None
+    return found[-1] if found else None
+
+
+def _data_file_message(exc: DataFileError, args: argparse.Namespace) -> str:
+    message = str(exc)
+    newest = _newest_backup(args.data_path)
+    if newest is not None and "newer coach" not in exc.problem:
+        message += f" The newest automatic backup is {newest}; to go back to it: {_coach_cmd(args)} restore {shlex.quote(str(newest))}"
+    return message
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    ui = Out()
+    try:
+        args.data_path = resolve_data_dir(args.data_dir)
+        args.today_date = args.today or date.today()
+        return COMMANDS[args.command](args, ui)
+    except DataFileError as exc:
+        ui.error(_data_file_message(exc, args))
+    except (Problem, SaveError) as exc:
+        ui.error(str(exc))
+    except DateError as exc:
+        ui.error(f"--since: {exc}")
+    except ValueError as exc:
+        ui.error(str(exc))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        _quiet_stdout()  # `coach export | head` closed the pipe: not an error worth a word
+    return EXIT_ERROR
+
+
+def _quiet_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
