@@ -1,0 +1,144 @@
+"""An agenda for the next "meeting as partners" conversation with a client.
+
+Built from what the user already wrote: the agreed objectives and metrics, the
+ideas that came up in recent reflections, the beliefs they are least sure of
+(turned into topics to raise, never accusations) and the open commitment. The
+result is Markdown, to read on screen, copy or save. No Textual here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Sequence
+
+from coach.dates import describe
+from coach.method import Method
+from coach.models import Client, Commitment, Reflection
+from coach.textsafe import visible
+from coach.trends import latest_scores
+
+RECENT_REFLECTIONS = 3  # how far back the open ideas are gathered
+WEAK_TOPICS = 3  # at most this many beliefs become topics
+WEAK_SCORE = 3  # a belief at or below this is worth a topic
+
+# Each belief as something to talk about with the client, in their interest.
+BELIEF_TOPICS = {
+    "known": "Where your business is heading this year, and what would make it a good year for you",
+    "cared": "How things are going for you and your team, beyond this piece of work",
+    "valued": "What you bring that the work relies on, and where we could make more of it",
+    "faith": "The goals that feel hardest right now, and what would help to reach them",
+    "committed": "How we handle it together when plans change or something falls short",
+    "curious": "What has changed for you lately that we should know about",
+    "adaptive": "What we could do differently so that working together suits you better",
+}
+
+IDEA_LENSES = (
+    ("unused_capacity", "Unused capacity"),
+    ("further_topics", "Further topics to take on together"),
+    ("better_ways", "Better ways of working"),
+)
+
+
+def _flat(text: str) -> str:
+    """User text on one line, control characters made visible: safe in a list item."""
+    return " ".join(visible(text).split())
+
+
+def open_ideas(reflections: Sequence[Reflection], count: int = RECENT_REFLECTIONS) -> dict[str, list[str]]:
+    """Per idea lens, the non-empty notes of the last `count` reflections, newest first, without repeats."""
+    recent = sorted(reflections, key=lambda r: (r.date, r.created_at))[-count:][::-1]
+    ideas: dict[str, list[str]] = {}
+    for field, _ in IDEA_LENSES:
+        seen: set[str] = set()
+        found = []
+        for reflection in recent:
+            note = _flat(getattr(reflection.lenses, field))
+            if note and note.casefold() not in seen:
+                seen.add(note.casefold())
+                found.append(note)
+        ideas[field] = found
+    return ideas
+
+
+def weakest_beliefs(reflections: Sequence[Reflection]) -> list[tuple[str, int]]:
+    """The lowest latest scores at or below WEAK_SCORE, weakest first, at most WEAK_TOPICS."""
+    order = {key: n for n, key in enumerate(BELIEF_TOPICS)}
+    scored = [(score, order[key], key) for key, score in latest_scores(reflections).items() if score is not None]
+    return [(key, score) for score, _, key in sorted(scored) if score <= WEAK_SCORE][:WEAK_TOPICS]
+
+
+def build_agenda(client: Client, reflections: Sequence[Reflection], method: Method, today: date) -> str:
+    """The agenda as Markdown, ending with a newline."""
+    lines = [f"# Meeting as partners: {_flat(client.label)}", ""]
+    lines.append(f"Prepared on {today.isoformat()} for the next conversation about how both businesses are doing.")
+    last_meeting = _last_meeting(reflections, today)
+    if last_meeting:
+        lines.append(f"Last partner conversation on record: {last_meeting}.")
+    lines += ["", "## How both businesses are doing", ""]
+    lines.append("- Theirs: what has changed since we last spoke, and what is coming up?")
+    lines.append("- Ours: what we are working on, and where we could help each other.")
+
+    lines += ["", "## The objectives we agreed", ""]
+    objectives = [_flat(o) for o in client.objectives if _flat(o)]
+    lines += [f"- {o}" for o in objectives] or ["- None written down yet: agree two or three together."]
+
+    lines += ["", "## Key metrics: where they stand", ""]
+    metrics = [m for m in client.metrics if _flat(m.name)]
+    for metric in metrics:
+        current, target = _flat(metric.current), _flat(metric.target)
+        where = f"{current} now" if current else "not measured yet"
+        aim = f"target {target}" if target else "no target set"
+        lines.append(f"- {_flat(metric.name)}: {where}, {aim}")
+    if not metrics:
+        lines.append("- None agreed yet: which numbers would tell us both the work is paying off?")
+
+    lines += ["", "## Open ideas from recent reflections", ""]
+    ideas = open_ideas(reflections)
+    if any(ideas.values()):
+        for field, heading in IDEA_LENSES:
+            if ideas[field]:
+                lines += [f"### {heading}", ""]
+                lines += [f"- {idea}" for idea in ideas[field]]
+                lines.append("")
+        lines.pop()
+    else:
+        lines.append("- Nothing noted yet: ask about spare capacity, new topics and better ways of working.")
+
+    lines += ["", "## Topics to explore together", ""]
+    weak = weakest_beliefs(reflections)
+    for key, score in weak:
+        lines.append(f"- {BELIEF_TOPICS[key]}. _(For you: “{method.belief(key).name}”, {score} of 5 last time.)_")
+    if not weak:
+        lines.append("- What would make the next months even more useful for you?")
+
+    lines += ["", "## My open commitment", ""]
+    commitments = [Commitment.from_dict(c) for c in client.summary.open_commitments]
+    for commitment in commitments:
+        line = f"- {_flat(commitment.action) or 'An action without words'}"
+        details = []
+        if commitment.aim:
+            details.append(f"aimed at “{method.aim_name(commitment.aim)}”")
+        if commitment.due:
+            details.append(f"due {commitment.due}")
+        lines.append(line + (f" ({', '.join(details)})" if details else ""))
+    if not commitments:
+        lines.append("- None open.")
+    return "\n".join(lines) + "\n"
+
+
+def _last_meeting(reflections: Sequence[Reflection], today: date) -> str:
+    for reflection in sorted(reflections, key=lambda r: (r.date, r.created_at), reverse=True):
+        when = reflection.lenses.last_partner_meeting
+        if when:
+            try:
+                return describe(date.fromisoformat(when), today)
+            except ValueError:
+                return _flat(when)
+    return ""
+
+
+def agenda_filename(client: Client, today: date) -> str:
+    """agenda-<client>-<date>.md, with the name reduced to safe file-name characters."""
+    slug = "".join(ch if ch.isalnum() else "-" for ch in client.name.casefold())
+    slug = "-".join(part for part in slug.split("-") if part) or "client"
+    return f"agenda-{slug[:40]}-{today.isoformat()}.md"

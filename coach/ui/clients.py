@@ -1,0 +1,273 @@
+"""Every client, archived ones too: add, edit, set the partnership's terms,
+archive and restore, delete (after saying exactly what goes with it)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static, TextArea
+
+from coach.models import Client
+from coach.store import BACKUPS_DIR
+from coach.storage import SaveError, describe_os_error
+from coach.textsafe import literal
+from coach.ui.dialogs import ConfirmDialog, NewClientDialog
+from coach.ui.fields import TextField
+from coach.ui.settle import settle
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class ClientEditDialog(ModalScreen[Client | None]):
+    """Edit a client's name, organisation and notes; dismissed with the saved client."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="edit_client.save", priority=True),
+        Binding("ctrl+l,escape", "cancel", "Cancel", id="edit_client.cancel"),
+    ]
+
+    def __init__(self, client: Client) -> None:
+        super().__init__()
+        self.client = client
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Edit client", classes="dialog-title")
+            with VerticalScroll(id="edit-fields", can_focus=False):
+                yield Label("Name (required)")
+                yield TextField(self.client.name, id="name")
+                yield Label("Organisation")
+                yield TextField(self.client.organisation, id="organisation")
+                yield Label("Notes: who they are, how they like to work")
+                yield TextArea(self.client.notes, id="notes", soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
+                yield Static("", id="problem", classes="problem")
+            with Horizontal(classes="buttons"):
+                # Text, not str: a Button label parses markup, and "[ctrl+s]" must stay as typed
+                yield Button(Text("Save [ctrl+s]"), variant="primary", id="save")
+                yield Button(Text("Cancel [ctrl+l]"), id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            await self.action_save()
+        else:
+            self.action_cancel()
+
+    async def action_save(self) -> None:
+        await settle(self.app)
+        name = self.query_one("#name", Input).value.strip()
+        if not name:
+            self.query_one("#problem", Static).update("A client needs a name.")
+            self.query_one("#name", Input).focus()
+            return
+        store = self.app.store
+        client = store.client(self.client.id) or self.client  # the freshest copy, so nothing else is undone
+        client.name = name
+        client.organisation = self.query_one("#organisation", Input).value.strip()
+        client.notes = self.query_one("#notes", TextArea).text
+        if self.app.guarded_save(lambda: store.save_client(client), what="The client"):
+            self.dismiss(client)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ClientsScreen(Screen):
+    BINDINGS = [
+        Binding("n", "add", "Add", id="clients.add"),
+        Binding("e", "edit", "Edit", id="clients.edit"),
+        Binding("t", "terms", "Terms", id="clients.terms"),
+        Binding("a", "archive", "Archive", id="clients.archive"),
+        Binding("d", "delete", "Delete", id="clients.delete"),
+        Binding("h", "history", "History", id="clients.history"),
+        Binding("b,ctrl+l", "back", "Back", id="clients.back"),
+        Binding("escape", "back", "Back", show=False, id="clients.back_esc"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("Clients · archived ones are kept, with their history", style="bold"), classes="screen-title")
+        yield DataTable(id="clients-table", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="client-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#clients-table", DataTable)
+        table.add_column("Client", width=20, key="name")
+        table.add_column("Organisation", width=17, key="organisation")
+        table.add_column("Status", width=8, key="status")
+        table.add_column("Reflections", width=11, key="count")
+        table.add_column("Last", width=10, key="last")
+        self.load()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def load(self, select: str | None = None) -> None:
+        table = self.query_one("#clients-table", DataTable)
+        select = select or self.selected_id()
+        clients = sorted(self.app.store.clients(include_archived=True), key=lambda c: (c.archived, c.name.casefold()))
+        table.clear()
+        for client in clients:
+            table.add_row(
+                literal(client.name),
+                literal(client.organisation),
+                Text("archived", style="italic") if client.archived else Text("active"),
+                Text(str(client.summary.reflection_count), justify="right"),
+                client.summary.last_reflection_on or "never",
+                key=client.id,
+            )
+        if select and select in [c.id for c in clients]:
+            table.move_cursor(row=table.get_row_index(select))
+        self.show_detail()
+
+    def selected_id(self) -> str | None:
+        table = self.query_one("#clients-table", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def selected(self) -> Client | None:
+        client_id = self.selected_id()
+        return self.app.store.client(client_id) if client_id else None
+
+    def on_data_table_row_highlighted(self) -> None:
+        self.show_detail()
+
+    def on_data_table_row_selected(self) -> None:
+        self.action_history()
+
+    def show_detail(self) -> None:
+        client = self.selected()
+        detail = self.query_one("#client-detail", Static)
+        if client is None:
+            detail.update(Text("No clients yet: press n to add one.", style="italic"))
+            return
+        text = literal(client.label, "bold")
+        if client.archived:
+            text.append(" (archived: a to restore)")
+        text.append("\nObjectives: ", style="bold")
+        text.append_text(literal("; ".join(client.objectives)) if client.objectives else Text("none yet (t to add)"))
+        text.append("\nMetrics: ", style="bold")
+        if client.metrics:
+            text.append_text(literal("; ".join(f"{m.name} {m.current or '?'} of {m.target or '?'}" for m in client.metrics)))
+        else:
+            text.append("none yet (t to add)")
+        if client.notes.strip():
+            text.append("\nNotes: ", style="bold")
+            text.append_text(literal(client.notes))
+        detail.update(text)
+
+    # -- actions -----------------------------------------------------------------
+
+    def _writable(self) -> bool:
+        if self.app.store.read_only:
+            self.app.notify(self.app.store.read_only_reason(), severity="warning", timeout=8)
+            return False
+        return True
+
+    def _need_client(self) -> Client | None:
+        client = self.selected()
+        if client is None:
+            self.app.notify("No client chosen: press n to add one.", timeout=4)
+        return client
+
+    def action_add(self) -> None:
+        if not self._writable():
+            return
+
+        def created(client: Client | None) -> None:
+            if client is not None:
+                self.load(select=client.id)
+
+        self.app.push_screen(NewClientDialog(), created)
+
+    def action_edit(self) -> None:
+        client = self._need_client()
+        if client is None or not self._writable():
+            return
+        self.app.push_screen(ClientEditDialog(client), lambda saved: self.load())
+
+    def action_terms(self) -> None:
+        client = self._need_client()
+        if client is None or not self._writable():
+            return
+        from coach.ui.terms import TermsScreen
+
+        self.app.push_screen(TermsScreen(client.id), lambda saved: self.load())
+
+    def action_history(self) -> None:
+        client = self._need_client()
+        if client is not None:
+            from coach.ui.history import HistoryScreen
+
+            self.app.push_screen(HistoryScreen(client.id))
+
+    def action_archive(self) -> None:
+        client = self._need_client()
+        if client is None or not self._writable():
+            return
+        archive = not client.archived
+        if self.app.guarded_save(lambda: self.app.store.set_archived(client.id, archive), what="The change"):
+            if archive:
+                message = f"{client.name} is archived: off home and the portfolio, history kept. Press a again to restore."
+            else:
+                message = f"{client.name} is restored."
+            self.app.notify(message, timeout=5, markup=False)
+        self.load(select=client.id)
+
+    def action_delete(self) -> None:
+        client = self._need_client()
+        if client is None or not self._writable():
+            return
+        store = self.app.store
+        reflections = len(store.reflections(client.id))
+        commitments = len(store.commitments(client.id))
+        drafts = sum(1 for d in store.drafts() if d.client_id == client.id)
+        body = Text("Delete ")
+        body.append_text(literal(client.label, "bold"))
+        body.append(f"? {_plural(reflections, 'reflection')} and {_plural(commitments, 'commitment')}")
+        if drafts:
+            body.append(f" and {_plural(drafts, 'unfinished draft')}")
+        body.append(" will be deleted. ")
+        body.append(f"A backup of all your data is taken first and kept in {store.data_dir / BACKUPS_DIR}.")
+        if not client.archived:
+            body.append("\nTo keep the history instead, archive the client (a).")
+
+        def answered(delete: bool | None) -> None:
+            if delete:
+                self._delete(client)
+
+        self.app.push_screen(ConfirmDialog("Delete this client?", body, "Delete"), answered)
+
+    def _delete(self, client: Client) -> None:
+        store = self.app.store
+        kept = []
+
+        def delete() -> None:
+            try:
+                kept.append(store.backup())  # this moment's state, whatever the run wrote before
+            except OSError as exc:
+                raise SaveError(f"Could not take a backup first: {describe_os_error(exc, store.data_dir / BACKUPS_DIR)}. Nothing was deleted.") from exc
+            store.delete_client(client.id)
+
+        if self.app.guarded_save(delete, what="The deletion"):
+            where = kept[0] if kept and kept[0] else store.data_dir / BACKUPS_DIR
+            self.app.notify(f"{client.name} is deleted. The backup taken just before is in {where}.", timeout=10, markup=False)
+        self.load()
+
+    def action_back(self) -> None:
+        self.dismiss()

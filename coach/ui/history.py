@@ -1,0 +1,261 @@
+"""One client's history: each belief over time, the reflections newest first,
+and for the one selected, what moved since the one before and the evidence on
+both sides, so the user sees why."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
+
+from coach.method import Method
+from coach.models import Client, Commitment, Reflection
+from coach.textsafe import literal, shorten
+from coach.trends import BeliefTrend, belief_trends, changes_between, previous_reflection
+
+SPARK_CELLS = 12  # the sparkline's width: the last 12 scores, or fewer drawn wider
+DIGITS_SHOWN = 5  # the last few scores, spelled out: bars alone do not read in every terminal
+SCALE_LOW, SCALE_HIGH = 1, 5
+
+
+def pinned_series(scores: list[int], cells: int = SPARK_CELLS) -> list[int]:
+    """Data for Textual's Sparkline drawn on the fixed 1-5 scale.
+
+    Sparkline scales bars between the data's own min and max, so a steady 5
+    would sit on the floor. Each score travels with the scale's two ends in
+    its own bucket; the summary function picks the score back out.
+    """
+    shown = scores[-cells:]
+    repeat = max(1, cells // len(shown)) if shown else 1
+    data: list[int] = []
+    for score in shown:
+        data += [SCALE_LOW, SCALE_HIGH, score] * repeat
+    return data
+
+
+def _short_date(iso: str) -> str:
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day.strftime('%b')}"
+
+
+def last_of_bucket(bucket) -> float:
+    return bucket[-1]
+
+
+class BeliefTrendRow(Horizontal):
+    """A belief's name, its latest score, a sparkline and the last few scores as digits."""
+
+    def __init__(self, trend: BeliefTrend, name: str) -> None:
+        super().__init__(classes="trend-row")
+        self.trend = trend
+        self.belief_name = name
+
+    def compose(self) -> ComposeResult:
+        scored = self.trend.scored
+        yield Label(literal(self.belief_name), classes="trend-name")
+        latest = self.trend.latest
+        yield Label(Text(f"{latest} of 5" if latest is not None else "–", style="bold"), classes="trend-latest")
+        data = pinned_series(scored)
+        spark = Sparkline(data, summary_function=last_of_bucket, classes="trend-spark")
+        spark.styles.width = len(data) // 3 or 1
+        spark.display = bool(scored)
+        yield spark
+        digits = " ".join(str(s) if s is not None else "–" for s in self.trend.recent(DIGITS_SHOWN))
+        yield Label(digits or "not scored yet", classes="trend-digits")
+
+
+class HistoryScreen(Screen):
+    BINDINGS = [
+        Binding("o", "open", "Open", id="history.open"),
+        Binding("a", "agenda", "Agenda", id="history.agenda"),
+        Binding("b,ctrl+l", "back", "Back", id="history.back"),
+        # Esc works too, but is slow or lost over SSH and in tmux
+        Binding("escape", "back", "Back", show=False, id="history.back_esc"),
+    ]
+
+    def __init__(self, client_id: str) -> None:
+        super().__init__()
+        self.client_id = client_id
+        self.client: Client | None = None
+        self.reflections: list[Reflection] = []
+        self.commitments: dict[str, Commitment] = {}
+        self._ready = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="history-title", classes="screen-title")
+        with VerticalScroll(id="history-body"):
+            yield Label("Each belief over time (oldest → newest, scale 1-5)", classes="section")
+            yield Vertical(id="trends")
+            yield Label("Reflections, newest first · Enter or o opens one", classes="section", id="timeline-label")
+            yield DataTable(id="timeline", cursor_type="row", zebra_stripes=False)
+            yield Label("What moved since the reflection before", classes="section")
+            yield Vertical(id="changes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#timeline", DataTable)
+        table.add_column("Date", width=10, key="date")
+        table.add_column("Verdict", width=8, key="verdict")
+        table.add_column("Commitment", width=self._commitment_width(), key="commitment")
+        table.add_column("Outcome", key="outcome")
+        self.load()
+        table.focus(scroll_visible=False)  # open at the top: the beliefs over time come first
+        self.call_after_refresh(self._mark_ready)
+
+    def _commitment_width(self) -> int:
+        """The commitment column takes what the others leave, so the outcome stays in view."""
+        return max(12, min(40, self.app.size.width - 50))
+
+    def on_resize(self) -> None:
+        table = self.query_one("#timeline", DataTable)
+        width = self._commitment_width()
+        if self._ready and table.ordered_columns[2].width != width:
+            table.ordered_columns[2].width = width
+            self._fill_timeline()
+
+    def _mark_ready(self) -> None:
+        self._ready = True
+
+    def on_screen_resume(self) -> None:
+        if self._ready:
+            self.load()
+
+    def load(self) -> None:
+        store = self.app.store
+        self.client = store.client(self.client_id)
+        if self.client is None:
+            self.query_one("#history-title", Static).update("This client no longer exists.")
+            return
+        self.reflections = store.reflections(self.client_id)
+        self.commitments = {c.id: c for c in store.commitments(self.client_id)}
+        title = Text("History · ", style="bold")
+        title.append_text(literal(self.client.label, "bold"))
+        count = len(self.reflections)
+        title.append(f" · {count} reflection{'s' if count != 1 else ''}")
+        if self.client.archived:
+            title.append(" · archived")
+        self.query_one("#history-title", Static).update(title)
+        self._fill_trends()
+        self._fill_timeline()
+
+    def _fill_trends(self) -> None:
+        box = self.query_one("#trends", Vertical)
+        box.remove_children()
+        method: Method = self.app.method
+        if not self.reflections:
+            box.mount(Static(Text("No reflection on this client yet.", style="italic")))
+            return
+        box.mount_all(BeliefTrendRow(t, method.belief(t.key).name) for t in belief_trends(self.reflections))
+
+    def _fill_timeline(self) -> None:
+        table = self.query_one("#timeline", DataTable)
+        selected = self.selected_id()
+        table.clear()
+        for reflection in reversed(self.reflections):
+            commitment = self.commitments.get(reflection.commitment_id)
+            table.add_row(
+                reflection.date,
+                self.app.method.verdict_name(reflection.verdict) or "–",
+                literal(shorten(commitment.action, self._commitment_width())) if commitment else Text("none", style="dim"),
+                self._outcome(commitment),
+                key=reflection.id,
+            )
+        table.display = bool(self.reflections)
+        if selected and selected in [r.id for r in self.reflections]:
+            table.move_cursor(row=table.get_row_index(selected))
+        self.show_changes()
+
+    def _outcome(self, commitment: Commitment | None) -> Text:
+        if commitment is None:
+            return Text("–")
+        if commitment.is_open:
+            return Text(f"Open, due {_short_date(commitment.due)}" if commitment.due else "Open")
+        return Text(self.app.method.outcome_name(commitment.status))
+
+    def selected_id(self) -> str | None:
+        table = self.query_one("#timeline", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def selected(self) -> Reflection | None:
+        reflection_id = self.selected_id()
+        return next((r for r in self.reflections if r.id == reflection_id), None)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_changes()
+        if self._ready:
+            # keep the timeline and the changes under it in view together
+            body = self.query_one("#history-body", VerticalScroll)
+            body.scroll_to_widget(self.query_one("#timeline-label"), top=True, animate=False)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def show_changes(self) -> None:
+        box = self.query_one("#changes", Vertical)
+        box.remove_children()
+        box.mount_all(Static(text, classes=kind) for text, kind in self.changes_blocks(self.selected()))
+
+    def changes_blocks(self, reflection: Reflection | None) -> list[tuple[Text, str]]:
+        """The changes panel as (text, kind) blocks; kind "evidence" is indented under its belief."""
+        if reflection is None:
+            return [(Text("Finish a reflection on this client and its history starts here.", style="italic"), "line")]
+        earlier = previous_reflection(self.reflections, reflection.id)
+        if earlier is None:
+            return [(Text(f"{reflection.date} is the first reflection on this client: nothing to compare with yet."), "line")]
+        method: Method = self.app.method
+        blocks = [(Text(f"From {earlier.date} to {reflection.date}", style="bold"), "line")]
+        commitment = self.commitments.get(earlier.commitment_id)
+        if commitment is not None:
+            text = Text("In between you committed to: ")
+            text.append_text(literal(commitment.action))
+            text.append(f" → {method.outcome_name(commitment.status if not commitment.is_open else None)}")
+            if commitment.what_happened.strip():
+                text.append(": ")
+                text.append_text(literal(commitment.what_happened))
+            blocks.append((text, "line"))
+        changes = changes_between(earlier, reflection)
+        if not changes:
+            blocks.append((Text("No belief score changed."), "line"))
+        for change in changes:
+            before = "–" if change.before is None else str(change.before)
+            after = "–" if change.after is None else str(change.after)
+            title = Text(f"{method.belief(change.key).name} {before} → {after}", style="bold")
+            if change.delta:
+                title.append(f" ({'up' if change.delta > 0 else 'down'} {abs(change.delta)})")
+            blocks.append((title, "change"))
+            for when, evidence in ((earlier.date, change.before_evidence), (reflection.date, change.after_evidence)):
+                text = Text(f"{when}: ", style="bold")
+                if evidence.strip():
+                    text.append_text(literal(evidence.strip(), keep_newlines=True))
+                else:
+                    text.append("no evidence written", style="italic")
+                blocks.append((text, "evidence"))
+        return blocks
+
+    def action_open(self) -> None:
+        reflection = self.selected()
+        if reflection is None:
+            self.app.notify("There is no reflection to open yet.", timeout=4)
+            return
+        from coach.ui.reflection_view import PastReflectionScreen
+
+        self.app.push_screen(PastReflectionScreen(self.client_id, reflection.id))
+
+    def action_agenda(self) -> None:
+        from coach.ui.agenda import AgendaScreen
+
+        self.app.push_screen(AgendaScreen(self.client_id))
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,266 @@
+"""A past reflection, read-only; with e, its text fields become editable to
+correct a typo. The scores and the date stay as they were: a correction is not
+a new reflection."""
+
+from __future__ import annotations
+
+import copy
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static, TextArea
+
+from coach.method import Method
+from coach.models import Client, Commitment, Reflection
+from coach.textsafe import literal
+from coach.ui.dialogs import ConfirmDialog
+from coach.ui.fields import TextField
+from coach.ui.settle import settle
+
+# (field on PartnershipLenses, label) for the one-line lens notes
+LENS_TEXTS = (
+    ("partners_notes", "Partners: notes"),
+    ("reciprocity_evidence", "Reciprocity: evidence"),
+    ("with_or_for_notes", "With or for: why"),
+    ("unused_capacity", "Unused capacity"),
+    ("further_topics", "Further topics"),
+    ("better_ways", "Better ways of working"),
+)
+COMMITMENT_TEXTS = (("action", "Commitment: the action"), ("what_happened", "What happened"), ("learned", "What you learned"))
+
+
+class PastReflectionScreen(Screen[bool]):
+    """Dismissed with True when a correction was saved."""
+
+    BINDINGS = [
+        Binding("e", "edit", "Edit", id="past.edit"),
+        Binding("ctrl+s", "save", "Save correction", id="past.save", priority=True),
+        Binding("ctrl+l", "cancel_edit", "Cancel", id="past.cancel", priority=True),
+        Binding("b,ctrl+l", "back", "Back", id="past.back"),
+        Binding("escape", "back", "Back", show=False, id="past.back_esc"),
+    ]
+
+    def __init__(self, client_id: str, reflection_id: str) -> None:
+        super().__init__()
+        self.client_id = client_id
+        self.reflection_id = reflection_id
+        self.client: Client | None = None
+        self.reflection: Reflection | None = None
+        self.commitment: Commitment | None = None
+        self.editing = False
+        self.saved = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="past-title", classes="screen-title")
+        yield VerticalScroll(id="past-read")
+        yield VerticalScroll(id="past-edit", can_focus=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+        self.query_one("#past-edit").display = False
+        self.query_one("#past-read").focus()
+
+    def load(self) -> None:
+        store = self.app.store
+        self.client = store.client(self.client_id)
+        self.reflection = store.reflection(self.client_id, self.reflection_id)
+        if self.client is None or self.reflection is None:
+            self.query_one("#past-title", Static).update("This reflection no longer exists.")
+            return
+        self.commitment = next(
+            (c for c in store.commitments(self.client_id) if c.id == self.reflection.commitment_id), None
+        )
+        title = Text(f"Reflection of {self.reflection.date} · ", style="bold")
+        title.append_text(literal(self.client.label, "bold"))
+        title.append(" · correcting" if self.editing else " · read-only")
+        self.query_one("#past-title", Static).update(title)
+        view = self.query_one("#past-read", VerticalScroll)
+        view.remove_children()
+        blocks = reflection_blocks(self.reflection, self.commitment, self.app.method)
+        view.mount_all(Static(text, classes=kind) for text, kind in blocks)
+
+    # -- modes -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit":
+            return not self.editing
+        if action in ("save", "cancel_edit"):
+            return self.editing
+        return True
+
+    async def action_edit(self) -> None:
+        if self.reflection is None:
+            return
+        if self.app.store.read_only:
+            self.app.notify(self.app.store.read_only_reason(), severity="warning", timeout=8)
+            return
+        self.editing = True
+        form = self.query_one("#past-edit", VerticalScroll)
+        await form.remove_children()
+        await form.mount_all(self._form_widgets(self.reflection))
+        self.query_one("#past-read").display = False
+        form.display = True
+        self.set_focus(form.query(TextArea).first())
+        self.load()
+        self.refresh_bindings()
+
+    def _form_widgets(self, reflection: Reflection):
+        method: Method = self.app.method
+        yield Static("Correct the wording; scores and the date stay as they were.", classes="prompts")
+        for belief in method.beliefs:
+            entry = reflection.beliefs[belief.key]
+            score = f"{entry.score} of 5" if entry.score is not None else "not scored"
+            yield Label(f"{belief.name} ({score}): evidence", classes="field-label")
+            yield TextArea(entry.evidence, id=f"evidence-{belief.key}", soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
+        for field, label in LENS_TEXTS:
+            yield Label(label, classes="field-label")
+            yield TextField(getattr(reflection.lenses, field), id=f"lens-{field}")
+        yield Label(f"Verdict ({method.verdict_name(reflection.verdict) or 'none'}): why", classes="field-label")
+        yield TextField(reflection.verdict_why, id="verdict-why")
+        if self.commitment is not None:
+            for field, label in COMMITMENT_TEXTS:
+                if field != "action" and self.commitment.is_open:
+                    continue  # no outcome to correct until it is reviewed
+                yield Label(label, classes="field-label")
+                yield TextField(getattr(self.commitment, field), id=f"commitment-{field}")
+
+    def _edited(self) -> tuple[Reflection, Commitment | None]:
+        """Copies of the reflection and commitment with the form's text in them."""
+        assert self.reflection is not None
+        reflection = copy.deepcopy(self.reflection)
+        for key, entry in reflection.beliefs.items():
+            entry.evidence = self.query_one(f"#evidence-{key}", TextArea).text
+        for field, _ in LENS_TEXTS:
+            setattr(reflection.lenses, field, self.query_one(f"#lens-{field}", Input).value)
+        reflection.verdict_why = self.query_one("#verdict-why", Input).value
+        commitment = copy.deepcopy(self.commitment)
+        if commitment is not None:
+            for input in self.query_one("#past-edit").query(Input):
+                if input.id and input.id.startswith("commitment-"):
+                    setattr(commitment, input.id.removeprefix("commitment-"), input.value)
+        return reflection, commitment
+
+    def _changed(self) -> bool:
+        reflection, commitment = self._edited()
+        return reflection != self.reflection or commitment != self.commitment
+
+    async def action_save(self) -> None:
+        if not self.editing:
+            return
+        await settle(self.app)
+        reflection, commitment = self._edited()
+        if commitment is not None and not commitment.action.strip():
+            self.app.notify("The commitment needs its action; write it back before saving.", severity="warning")
+            return
+        store = self.app.store
+        reflection_changed = reflection != self.reflection
+        commitment_changed = commitment != self.commitment
+
+        def save() -> None:
+            if reflection_changed:
+                store.update_reflection(reflection)
+            if commitment_changed and commitment is not None:
+                store.save_commitment(commitment)
+
+        if not (reflection_changed or commitment_changed):
+            self.app.notify("Nothing was changed.", timeout=3)
+            self._leave_edit()
+            return
+        if self.app.guarded_save(save, what="The correction"):
+            self.saved = True
+            self._leave_edit()
+            assert self.reflection is not None
+            self.app.notify(f"Correction saved; the reflection keeps its date, {self.reflection.date}.", timeout=5)
+
+    def _leave_edit(self) -> None:
+        self.editing = False
+        form = self.query_one("#past-edit", VerticalScroll)
+        form.display = False
+        form.remove_children()
+        self.query_one("#past-read").display = True
+        self.load()
+        self.refresh_bindings()
+        self.query_one("#past-read").focus()
+
+    async def action_cancel_edit(self) -> None:
+        await settle(self.app)
+        self.action_back()
+
+    def action_back(self) -> None:
+        if not self.editing:
+            self.dismiss(self.saved)
+            return
+        if not self._changed():
+            self._leave_edit()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self._leave_edit()
+
+        self.app.push_screen(
+            ConfirmDialog("Discard your changes?", "The corrections typed here have not been saved.", "Discard"),
+            answered,
+        )
+
+
+def reflection_blocks(reflection: Reflection, commitment: Commitment | None, method: Method) -> list[tuple[Text, str]]:
+    """Everything in a reflection as (text, kind) blocks, user text shown literally.
+
+    kind is "heading", "line", or "indent" for text that belongs to the line above.
+    """
+    blocks: list[tuple[Text, str]] = []
+
+    def line(label: str, value: Text | str, kind: str = "line") -> None:
+        text = Text(f"{label}: ", style="bold") if label else Text()
+        text.append_text(value if isinstance(value, Text) else Text(value))
+        blocks.append((text, kind))
+
+    if reflection.edited_at:
+        blocks.append((Text(f"Corrected on {reflection.edited_at[:16].replace('T', ' ')} UTC", style="italic"), "line"))
+    blocks.append((Text("The seven beliefs", style="bold underline"), "heading"))
+    for belief in method.beliefs:
+        entry = reflection.beliefs[belief.key]
+        score = Text(f"{entry.score} of 5" if entry.score is not None else "not scored")
+        if entry.is_guess:
+            score.append(" (a guess: no evidence)", style="italic")
+        line(belief.name, score)
+        if entry.evidence.strip():
+            blocks.append((literal(entry.evidence.strip(), keep_newlines=True), "indent"))
+    lenses = reflection.lenses
+    blocks.append((Text("The partnership", style="bold underline"), "heading"))
+    agreement = {c.key: c.name for c in method.agreement}
+    line("Objectives agreed", agreement.get(lenses.objectives_agreed, "not answered"))
+    line("Metrics tracked", agreement.get(lenses.metrics_tracked, "not answered"))
+    line("Reciprocity", f"{lenses.reciprocity} of 5" if lenses.reciprocity is not None else "not scored")
+    line("With or for", {c.key: c.name for c in method.with_or_for}.get(lenses.with_or_for, "not answered"))
+    line("Last partner conversation", literal(lenses.last_partner_meeting or "none on record"))
+    for field, label in LENS_TEXTS:
+        value = getattr(lenses, field)
+        if value.strip():
+            line(label, literal(value))
+    blocks.append((Text("Verdict and commitment", style="bold underline"), "heading"))
+    verdict = Text(method.verdict_name(reflection.verdict) or "none")
+    if reflection.proposed_verdict and reflection.proposed_verdict != reflection.verdict:
+        verdict.append(f" (coach proposed {method.verdict_name(reflection.proposed_verdict)})")
+    line("Verdict", verdict)
+    if reflection.verdict_why.strip():
+        line("Why", literal(reflection.verdict_why), "indent")
+    if commitment is None:
+        line("Commitment", "none")
+        return blocks
+    line("Commitment", literal(commitment.action))
+    details = [f"aimed at {method.aim_name(commitment.aim)}" if commitment.aim else "", f"due {commitment.due}" if commitment.due else ""]
+    if any(details):
+        line("", ", ".join(d for d in details if d), "indent")
+    outcome = method.outcome_name(commitment.status if not commitment.is_open else None)
+    line("Outcome", outcome + (f" (reviewed {commitment.reviewed_on})" if commitment.reviewed_on else ""), "indent")
+    for label, value in (("What happened", commitment.what_happened), ("Learned", commitment.learned)):
+        if value.strip():
+            line(label, literal(value), "indent")
+    return blocks

@@ -1,0 +1,183 @@
+"""The partnership's terms, agreed with the client: objectives, and the key
+metrics that say whether they are met. Rows are added and removed with the
+keyboard; blank rows are dropped on save."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from coach.models import Client, Metric
+from coach.textsafe import literal
+from coach.ui.dialogs import ConfirmDialog
+from coach.ui.fields import TextField
+from coach.ui.settle import settle
+
+
+class ObjectiveRow(Horizontal):
+    def __init__(self, text: str = "") -> None:
+        super().__init__(classes="term-row objective-row")
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield Label("›", classes="marker")
+        yield TextField(self.text, placeholder="An objective, in words you both agreed", compact=True)
+
+    @property
+    def value(self) -> str:
+        return self.query_one(Input).value.strip()
+
+
+class MetricRow(Horizontal):
+    def __init__(self, metric: Metric | None = None) -> None:
+        super().__init__(classes="term-row metric-row")
+        self.metric = metric or Metric(name="")
+
+    def compose(self) -> ComposeResult:
+        yield Label("›", classes="marker")
+        yield TextField(self.metric.name, placeholder="Metric", compact=True, classes="metric-name")
+        yield TextField(self.metric.target, placeholder="Target", compact=True, classes="metric-target")
+        yield TextField(self.metric.current, placeholder="Now", compact=True, classes="metric-current")
+
+    @property
+    def value(self) -> Metric:
+        name, target, current = (i.value.strip() for i in self.query(Input))
+        return Metric(name=name, target=target, current=current)
+
+
+class TermsScreen(Screen[bool]):
+    """Dismissed with True when the terms were saved."""
+
+    BINDINGS = [
+        Binding("ctrl+n", "add_row", "Add row", id="terms.add", priority=True),
+        Binding("ctrl+r", "remove_row", "Remove row", id="terms.remove", priority=True),
+        Binding("ctrl+s", "save", "Save", id="terms.save", priority=True),
+        Binding("ctrl+l", "cancel", "Cancel", id="terms.cancel"),
+        Binding("escape", "cancel", "Cancel", show=False, id="terms.cancel_esc"),
+        Binding("down", "app.focus_next", "Next field", show=False, id="terms.down"),
+        Binding("up", "app.focus_previous", "Previous field", show=False, id="terms.up"),
+    ]
+
+    def __init__(self, client_id: str) -> None:
+        super().__init__()
+        self.client_id = client_id
+        self.client: Client | None = None
+        self._initial: tuple[list[str], list[Metric]] = ([], [])
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="terms-title", classes="screen-title")
+        with VerticalScroll(id="terms-body", can_focus=False):
+            yield Static(
+                "Agreed with the client and aligned with both businesses. Success is judged by these, "
+                "not by whether the client is pleased. ctrl+n adds a row where you are, ctrl+r removes it.",
+                classes="prompts",
+            )
+            yield Label("Objectives", classes="field-label")
+            yield Vertical(id="objectives")
+            yield Label("Key metrics", classes="field-label")
+            with Horizontal(classes="metric-head"):
+                yield Label("  Name", classes="metric-name")
+                yield Label("Target", classes="metric-target")
+                yield Label("Now", classes="metric-current")
+            yield Vertical(id="metrics")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.client = self.app.store.client(self.client_id)
+        if self.client is None:
+            self.query_one("#terms-title", Static).update("This client no longer exists.")
+            return
+        title = Text("Terms of the partnership · ", style="bold")
+        title.append_text(literal(self.client.label, "bold"))
+        self.query_one("#terms-title", Static).update(title)
+        objectives = self.query_one("#objectives", Vertical)
+        objectives.mount_all(ObjectiveRow(o) for o in self.client.objectives or [""])
+        metrics = self.query_one("#metrics", Vertical)
+        metrics.mount_all(MetricRow(m) for m in self.client.metrics or [None])
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        self._initial = self.values()
+        self.query(Input).first().focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def values(self) -> tuple[list[str], list[Metric]]:
+        objectives = [row.value for row in self.query(ObjectiveRow) if row.value]
+        metrics = [m for m in (row.value for row in self.query(MetricRow)) if m.name or m.target or m.current]
+        return objectives, metrics
+
+    def _focused_row(self) -> Widget | None:
+        node = self.focused
+        while node is not None and not isinstance(node, (ObjectiveRow, MetricRow)):
+            node = node.parent
+        return node
+
+    async def action_add_row(self) -> None:
+        current = self._focused_row()
+        if isinstance(current, MetricRow):
+            row: Widget = MetricRow()
+        else:
+            row = ObjectiveRow()
+        box = self.query_one("#metrics" if isinstance(row, MetricRow) else "#objectives", Vertical)
+        # mounted and focused before the next key is routed: what is typed next lands in the new row
+        await box.mount(row, after=current) if current is not None else await box.mount(row)
+        self.set_focus(row.query(Input).first())
+
+    def action_remove_row(self) -> None:
+        current = self._focused_row()
+        if current is None:
+            self.app.notify("Move to the row to remove first.", timeout=3)
+            return
+        box = current.parent
+        siblings = list(box.children) if box is not None else []
+        index = siblings.index(current)
+        if len(siblings) == 1:
+            # keep one (blank) row so there is always somewhere to type
+            for input in current.query(Input):
+                input.value = ""
+            return
+        neighbour = siblings[index + 1] if index + 1 < len(siblings) else siblings[index - 1]
+        self.set_focus(neighbour.query(Input).first())
+        current.remove()
+
+    async def action_save(self) -> None:
+        if self.client is None:
+            return
+        await settle(self.app)
+        objectives, metrics = self.values()
+        unnamed = [m for m in metrics if not m.name]
+        if unnamed:
+            self.app.notify("Each metric needs a name; give it one or remove the row (ctrl+r).", severity="warning")
+            return
+        if self.app.store.read_only:
+            self.app.notify(self.app.store.read_only_reason(), severity="warning", timeout=8)
+            return
+        store = self.app.store
+        client = store.client(self.client_id) or self.client  # the freshest copy, so nothing else is undone
+        client.objectives = objectives
+        client.metrics = metrics
+        if self.app.guarded_save(lambda: store.save_client(client), what="The terms"):
+            self.app.notify("Terms saved.", timeout=3)
+            self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        if self.values() == self._initial:
+            self.dismiss(False)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(False)
+
+        self.app.push_screen(
+            ConfirmDialog("Discard your changes?", "The terms typed here have not been saved.", "Discard"), answered
+        )
