@@ -35,7 +35,7 @@ class NewClientDialog(ModalScreen[Client | None]):
             yield TextField(placeholder="Their company or team", id="organisation")
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="buttons"):
-                yield Button("Create", variant="primary", id="create")
+                yield Button(Text("Create (ctrl+n)"), variant="primary", id="create")
                 yield Button("Cancel", id="cancel")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -73,7 +73,7 @@ class ResumeDialog(ModalScreen[str]):
 
     BINDINGS = [
         Binding("r", "choose('resume')", "Resume", id="resume.resume"),
-        Binding("l,escape", "choose('later')", "Later", id="resume.later"),
+        Binding("l,ctrl+l,escape", "choose('later')", "Later", id="resume.later"),
         Binding("d", "choose('discard')", "Discard", id="resume.discard"),
     ]
 
@@ -92,9 +92,10 @@ class ResumeDialog(ModalScreen[str]):
             yield Label("Unfinished reflection", classes="dialog-title")
             yield Static(text)
             with Horizontal(classes="buttons"):
-                yield Button("Resume [r]", variant="primary", id="resume")
-                yield Button("Later [l]", id="later")
-                yield Button("Discard [d]", variant="error", id="discard")
+                # Text, not str: a str label is markup and "[r]" would vanish
+                yield Button(Text("Resume (r)"), variant="primary", id="resume")
+                yield Button(Text("Later (l)"), id="later")
+                yield Button(Text("Discard (d)"), variant="error", id="discard")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_choose(event.button.id or "later")
@@ -104,11 +105,11 @@ class ResumeDialog(ModalScreen[str]):
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Asks before something that cannot be undone. y confirms; n, Esc or l cancel."""
+    """Asks before something that cannot be undone. y confirms; n, ctrl+l or Esc cancel."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("n,ctrl+l,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
     def __init__(self, title: str, body: Text | str, confirm_label: str = "Yes") -> None:
@@ -122,8 +123,8 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.body)
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.confirm_label} [y]", variant="error", id="yes")
-                yield Button("No [n]", variant="primary", id="no")
+                yield Button(Text(f"{self.confirm_label} (y)"), variant="error", id="yes")
+                yield Button(Text("No (n)"), variant="primary", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

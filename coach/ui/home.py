@@ -1,15 +1,22 @@
-"""Home: what coach is for, the clients at a glance, and the way into a reflection."""
+"""Home: every client at a glance, what this week asks for, and the ways in.
+
+At launch, home offers an unfinished reflection first, then the review of
+commitments that have come due. Everything shown is read from the clients'
+summaries, so home never opens a history file.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from coach import weekly
 from coach.models import Client
-from coach.textsafe import literal
+from coach.ui.dashboard import SORTS, ClientRow, ClientTable, FilterInput, selection_text, this_week_text
 from coach.ui.dialogs import ResumeDialog
 from coach.ui.picker import ClientPicker
 
@@ -25,47 +32,188 @@ WELCOME = (
 
 
 class HomeScreen(Screen):
+    AUTO_FOCUS = "#client-table"
+
+    # Priority bindings run in the app's own key loop: over a laggy SSH link a
+    # burst like "n" + a name, or "/" + a filter, must not leave the letters
+    # after the first to be read as more home keys (a for Agenda...). While
+    # the filter has focus they stand aside and type (see check_action).
     BINDINGS = [
-        Binding("n", "new_reflection", "Reflect", id="home.reflect"),
-        Binding("q", "app.quit", "Quit", id="home.quit"),
+        Binding("n", "new_reflection", "Reflect", id="home.reflect", priority=True),
+        Binding("r", "review", "Review", id="home.review", priority=True),
+        # / and s are hinted in the bar above the table, so the footer fits 80 columns
+        Binding("slash", "filter", "Filter", show=False, id="home.filter", priority=True),
+        Binding("s", "sort", "Sort", show=False, id="home.sort", priority=True),
+        Binding("h", "history", "History", id="home.history", priority=True),
+        Binding("c", "clients", "Clients", id="home.clients", priority=True),
+        Binding("p", "portfolio", "Portfolio", id="home.portfolio", priority=True),
+        Binding("a", "agenda", "Agenda", id="home.agenda", priority=True),
+        Binding("q", "quit", "Quit", show=False, id="home.quit", priority=True),  # the footer shows ctrl+q
+        Binding("enter", "reflect_on_selected", "Reflect on this client", show=False, id="home.reflect_on", priority=True),
+        # Esc is unreliable over SSH and in tmux, so ctrl+l clears the filter too
+        Binding("escape,ctrl+l", "clear_filter", "Clear filter", show=False, id="home.clear_filter"),
     ]
+    TYPING_YIELDS = {
+        "new_reflection", "review", "filter", "sort", "history", "clients", "portfolio", "agenda", "quit",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort_index = 0
+        self.rows: list[ClientRow] = []
+        self.shown: list[ClientRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(TAGLINE, id="tagline")
         yield Static(WELCOME, id="welcome")
-        yield DataTable(id="client-table", cursor_type="row", zebra_stripes=False)
-        yield Footer()
+        with Horizontal(id="home-bar"):
+            yield FilterInput(placeholder="/ filter by name or organisation", id="filter")
+            yield Static("", id="sort-label")
+        yield ClientTable(id="client-table")
+        yield Static("", id="selection")
+        with VerticalScroll(id="this-week"):
+            yield Static("", id="this-week-text")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one("#client-table", DataTable)
-        table.add_columns("Client", "Organisation", "Last reflection", "Verdict")
-        self.refresh_clients()
-        self.call_after_refresh(self.offer_drafts)
+        self.query_one("#this-week").border_title = "This week"
+        self.query_one(ClientTable).set_up_columns(self.app.size.width)
+        self.call_after_refresh(self.launch)
 
     def on_screen_resume(self) -> None:
-        self.refresh_clients()
+        # Textual sends this on the first push as well, so it is the one place
+        # home reads the store: once at launch, and again after every screen above
+        self.refresh_all()
 
-    def refresh_clients(self) -> None:
+    def on_resize(self) -> None:
+        table = self.query_one(ClientTable)
+        if table.needs_columns(self.size.width):
+            table.set_up_columns(self.size.width)  # this drops the rows too
+            self.refresh_all()
+
+    # -- what is shown ---------------------------------------------------------
+
+    @property
+    def sort(self):
+        return SORTS[self.sort_index]
+
+    def refresh_all(self) -> None:
+        """Read the clients again and redraw everything (after a reflection, a review, an edit)."""
         clients = self.app.store.clients()
-        table = self.query_one("#client-table", DataTable)
-        table.clear()
-        for client in clients:
-            table.add_row(
-                literal(client.name),
-                literal(client.organisation),
-                client.summary.last_reflection_on or "never",
-                self.app.method.verdict_name(client.summary.last_verdict) or "–",
-                key=client.id,
-            )
-        self.query_one("#welcome").display = not clients
-        table.display = bool(clients)
-        if clients:
-            table.focus()
+        self.rows = [ClientRow.of(client) for client in clients]
+        first_run = not clients
+        for selector in ("#tagline", "#welcome"):
+            self.query_one(selector).display = first_run
+        for selector in ("#home-bar", "#client-table", "#selection", "#this-week"):
+            self.query_one(selector).display = not first_run
+        self.query_one("#this-week-text", Static).update(this_week_text(clients, self.app.method, self.app.today, self.app.size.width))
+        self.apply_view()
 
-    def offer_drafts(self) -> None:
+    def apply_view(self) -> None:
+        """Filter and sort the rows already read; no disk access."""
+        typed = self.query_one("#filter", Input).value
+        shown = [row for row in self.rows if row.matches(typed)]
+        self.shown = sorted(shown, key=self.sort.order)
+        self.query_one(ClientTable).show(self.shown, self.app.method, self.app.today)
+        self.show_bar()
+        self.show_selection()
+
+    def show_bar(self) -> None:
+        """Beside the filter: the sort, or while typing, how to get out of the filter."""
+        typed = self.query_one("#filter", Input).value
+        label = Text()
+        if typed.strip():
+            label.append(f"{len(self.shown)} of {len(self.rows)} · ", style="dim")
+        if self._typing():
+            label.append("enter", style="bold")
+            label.append(" to the table · ", style="dim")
+            label.append("ctrl+l", style="bold")
+            label.append(" clears", style="dim")
+        else:
+            label.append("s", style="bold")
+            label.append(" sort: ", style="dim")
+            label.append(self.sort.label, style="bold")
+        self.query_one("#sort-label", Static).update(label)
+
+    def on_descendant_focus(self) -> None:
+        self.show_bar()
+
+    def on_descendant_blur(self) -> None:
+        self.show_bar()
+
+    def show_selection(self) -> None:
+        self.query_one("#selection", Static).update(selection_text(self.selected_row(), self.app.today))
+
+    def selected_row(self) -> ClientRow | None:
+        selected = self.query_one(ClientTable).selected_id()
+        return next((row for row in self.shown if row.client.id == selected), None)
+
+    def selected_client(self) -> Client | None:
+        selected = self.query_one(ClientTable).selected_id()
+        return self.app.store.client(selected) if selected else None
+
+    def on_data_table_row_highlighted(self) -> None:
+        self.show_selection()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.TYPING_YIELDS and self._typing():
+            return None  # the key types into the filter instead
+        if action == "reflect_on_selected" and self.focused is not self.query_one(ClientTable):
+            return None  # Enter belongs to the focused widget (the filter moves to the table)
+        return True
+
+    def _typing(self) -> bool:
+        return isinstance(self.focused, Input)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self._reflect_on(event.row_key.value)
+
+    def action_reflect_on_selected(self) -> None:
+        self._reflect_on(self.query_one(ClientTable).selected_id())
+
+    def _reflect_on(self, client_id: str | None) -> None:
+        client = self.app.store.client(client_id) if client_id else None
+        if client is not None:
+            self.app.start_reflection(client, on_done=self._reflection_done)
+
+    # -- filter and sort -------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.apply_view()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.action_focus_table()
+
+    def action_filter(self) -> None:
+        self.set_focus(self.query_one("#filter", Input))
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", Input).value = ""
+        self.action_focus_table()
+
+    def action_focus_table(self) -> None:
+        self.set_focus(self.query_one(ClientTable))
+
+    def action_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self.apply_view()
+
+    # -- at launch ---------------------------------------------------------------
+
+    def launch(self) -> None:
+        """An unfinished reflection first, then what has come due."""
         if self.app.store.read_only:
-            return
+            return  # nothing could be saved; the This-week panel shows what is due
+        if not self.offer_drafts(then=self.offer_review):
+            self.offer_review()
+
+    def offer_drafts(self, then=None) -> bool:
+        """Offer the newest unfinished reflection; True when a dialog was shown."""
+        if self.app.store.read_only:
+            return False
         for draft in self.app.store.drafts():
             client = self.app.store.client(draft.client_id)
             if client is None:
@@ -74,23 +222,47 @@ class HomeScreen(Screen):
 
             def chosen(choice: str, draft=draft, client=client) -> None:
                 if choice == "resume":
-                    self.app.start_reflection(client, draft, self._reflection_done)
-                elif choice == "discard":
+                    def done(saved: bool | None) -> None:
+                        self._reflection_done(saved)
+                        if then is not None:
+                            then()
+
+                    self.app.start_reflection(client, draft, done)
+                    return
+                if choice == "discard":
                     self.app.guarded_save(lambda: self.app.store.discard_draft(draft.id), what="Discarding")
+                if then is not None:
+                    then()
 
             self.app.push_screen(ResumeDialog(draft, client, steps), chosen)
-            return  # one offer per launch; the others stay for later
+            return True  # one offer per launch; the others stay for later
+        return False
 
-    def selected_client(self) -> Client | None:
-        table = self.query_one("#client-table", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.app.store.client(key)
+    def offer_review(self) -> None:
+        due = weekly.due_commitments(self.app.store.clients(), self.app.today)
+        if not due:
+            return
+        from coach.ui.review import ReviewScreen
 
-    def action_new_reflection(self) -> None:
+        items = [(item.client, item.commitment) for item in due]
+        self.app.push_screen(ReviewScreen(items, heading="due or overdue"))
+
+    # -- actions -----------------------------------------------------------------
+
+    def _refuse_if_read_only(self) -> bool:
         if self.app.store.read_only:
             self.app.notify(self.app.store.read_only_reason(), severity="warning", timeout=8)
+            return True
+        return False
+
+    def _need_client(self) -> Client | None:
+        client = self.selected_client()
+        if client is None:
+            self.app.notify("Add a client first: press n to start a reflection.", timeout=5)
+        return client
+
+    def action_new_reflection(self) -> None:
+        if self._refuse_if_read_only():
             return
 
         def picked(client: Client | None) -> None:
@@ -99,5 +271,45 @@ class HomeScreen(Screen):
 
         self.app.push_screen(ClientPicker(), picked)
 
+    def action_review(self) -> None:
+        if self._refuse_if_read_only():
+            return
+        items = weekly.open_commitments(self.app.store.clients())
+        if not items:
+            self.app.notify("No open commitment to review; each reflection ends with one.", timeout=5)
+            return
+        selected = self.query_one(ClientTable).selected_id()
+        start = next((n for n, (client, _) in enumerate(items) if client.id == selected), 0)
+        from coach.ui.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(items, start=start, heading="open commitments"))
+
+    def action_history(self) -> None:
+        client = self._need_client()
+        if client is not None:
+            from coach.ui.history import HistoryScreen
+
+            self.app.push_screen(HistoryScreen(client.id))
+
+    def action_agenda(self) -> None:
+        client = self._need_client()
+        if client is not None:
+            from coach.ui.agenda import AgendaScreen
+
+            self.app.push_screen(AgendaScreen(client.id))
+
+    def action_clients(self) -> None:
+        from coach.ui.clients import ClientsScreen
+
+        self.app.push_screen(ClientsScreen())
+
+    def action_portfolio(self) -> None:
+        from coach.ui.portfolio import PortfolioScreen
+
+        self.app.push_screen(PortfolioScreen())
+
+    async def action_quit(self) -> None:
+        await self.app.action_quit()
+
     def _reflection_done(self, saved: bool | None) -> None:
-        self.refresh_clients()
+        self.refresh_all()

@@ -16,6 +16,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 from coach.dates import DateError, parse_due
 from coach.models import Client, Draft, Reflection
 from coach.textsafe import literal
+from coach.ui.settle import settle
 from coach.ui.steps import (
     BeliefStep,
     CommitmentStep,
@@ -131,22 +132,8 @@ class ReflectionScreen(Screen[bool]):
         index = fields.index(focused) + direction if focused in fields else 0
         self.set_focus(fields[index % len(fields)])
 
-    async def _settle(self) -> None:
-        """Let the focused field take the keys already routed to it.
-
-        Next/Back/Later are priority keys, run by the app as soon as they
-        arrive; over a laggy link the characters typed just before them may
-        still be queued at the field, and storing now would miss them.
-        """
-        focused = self.app.focused
-        for _ in range(100):
-            if focused is None or not focused.message_queue_size:
-                break
-            await asyncio.sleep(0.002)
-        await asyncio.sleep(0)
-
     async def action_next(self) -> None:
-        await self._settle()
+        await settle(self.app)
         step = self.current
         step.store(self.draft)
         problem = step.problem(self.draft)
@@ -160,7 +147,7 @@ class ReflectionScreen(Screen[bool]):
         self._show(self.draft.step + 1)
 
     async def action_back(self) -> None:
-        await self._settle()
+        await settle(self.app)
         if self.draft.step == 0:
             return
         self.current.store(self.draft)
@@ -168,7 +155,7 @@ class ReflectionScreen(Screen[bool]):
         self._show(self.draft.step - 1)
 
     async def action_later(self) -> None:
-        await self._settle()
+        await settle(self.app)
         if self.save_draft():
             self.app.notify("Saved as a draft; coach offers it again next time.", timeout=4)
         self.dismiss(False)
