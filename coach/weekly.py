@@ -179,9 +179,14 @@ def _client_reasons(client: Client, today: date) -> list[tuple[str, float]]:
     if verdict in WORRYING_VERDICTS:
         name = load_method().verdict_name(verdict).lower() or verdict
         reasons.append((f"verdict was {name}", WORRYING_VERDICTS[verdict]))
-    overdue = [i.overdue_days for i in due_commitments([client], today) if i.overdue_days > 0]
-    if overdue:
-        worst = max(overdue)
+    today_iso = today.isoformat()
+    # straight from the summary: building Commitment objects per client costs more
+    overdue_since = [
+        day for c in client.summary.open_commitments
+        if "" < c.get("due", "") < today_iso and (day := _day(c["due"])) is not None
+    ]
+    if overdue_since:
+        worst = (today - min(overdue_since)).days
         reasons.append((f"commitment overdue by {_days(worst)}", 1.0 + min(worst / 7, 3.0)))
     return reasons
 
@@ -204,30 +209,34 @@ def _week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def reflection_days(clients: Iterable[Client], today: date) -> list[date]:
-    """Every reflection date up to today, across the given clients."""
-    days = []
-    for client in clients:
-        for text in client.summary.reflection_dates:
-            day = _day(text)
-            if day is not None and day <= today:
-                days.append(day)
-    return sorted(days)
-
-
 def rhythm(clients: Any, today: date) -> Rhythm:
-    """How steady the weekly habit is. Archived clients' past reflections count too."""
-    days = reflection_days(_clients(clients, include_archived=True), today)
-    weeks = {_week_start(d) for d in days}
+    """How steady the weekly habit is. Archived clients' past reflections count too.
+
+    Works on the ISO strings as stored (they sort as dates do): parsing every
+    date of ten years of history on each start costs more than the rest of home.
+    """
+    today_iso = today.isoformat()
+    dated = [
+        text
+        for client in _clients(clients, include_archived=True)
+        for text in client.summary.reflection_dates
+        if text <= today_iso and _day(text) is not None
+    ]
+    days = set(dated)
     this_week = _week_start(today)
+
+    def reflected_in(week: date) -> bool:
+        return any((week + timedelta(days=n)).isoformat() in days for n in range(7))
+
     # a week not yet reflected in does not break the streak until it is over
-    week = this_week if this_week in weeks else this_week - timedelta(weeks=1)
+    week = this_week if reflected_in(this_week) else this_week - timedelta(weeks=1)
     streak = 0
-    while week in weeks:
+    while days and reflected_in(week):
         streak += 1
         week -= timedelta(weeks=1)
+    this_week_iso = this_week.isoformat()
     return Rhythm(
         weeks_in_a_row=streak,
-        last_reflection_on=days[-1].isoformat() if days else "",
-        reflections_this_week=sum(1 for d in days if d >= this_week),
+        last_reflection_on=max(days, default=""),
+        reflections_this_week=sum(1 for d in dated if d >= this_week_iso),
     )

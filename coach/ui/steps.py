@@ -53,6 +53,9 @@ def _score(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+GUESS_HINT = "No evidence yet: this score is a guess."
+
+
 class BeliefStep(Step):
     def __init__(self, belief: Belief, method: Method, before: tuple[str, BeliefScore] | None, **kw) -> None:
         super().__init__(classes="step belief-step", **kw)
@@ -60,6 +63,7 @@ class BeliefStep(Step):
         self.method = method
         self.before = before
         self.title = belief.name
+        self._hints: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(f"“{self.belief.feel}”", classes="feel")
@@ -100,12 +104,12 @@ class BeliefStep(Step):
         score = _score(self.query_one("#score", Choices).value)
         evidence = self.query_one("#evidence", TextArea).text.strip()
         label = self.method.scale_labels.get(score, "") if score else "not scored yet: press 1-5"
-        self.query_one("#scale-label", Label).update(f"  {label}")
-        guess = score is not None and not evidence
-        self.query_one("#guess", Static).update(
-            "No evidence yet, so this score is a guess. What did they say or do?" if guess else ""
-        )
-        self.query_one("#guess", Static).display = guess
+        guess = GUESS_HINT if score is not None and not evidence else ""
+        # update only on change: each update redraws, and over SSH every key pays for it
+        if (label, guess) != self._hints:
+            self._hints = (label, guess)
+            self.query_one("#scale-label", Label).update(f"  {label}")
+            self.query_one("#guess", Static).update(guess)
 
     def on_choices_changed(self) -> None:
         self.refresh_hints()
