@@ -17,6 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -254,13 +255,20 @@ def cmd_review(args: argparse.Namespace, ui: Out) -> int:
     from coach.method import load_method
 
     method, today = load_method(), args.today_date
-    table = Table(title="Open commitments", title_justify="left")
-    for name in ("Client", "Commitment", "Aimed at", "Made", "Due", ""):
-        table.add_column(name, overflow="fold")
+    table = Table(title="Open commitments", title_justify="left", expand=True, box=box.SIMPLE_HEAD)
+    # the commitment gets the room; dates never wrap, so 80 columns stay readable
+    table.add_column("Client", ratio=2, overflow="fold")
+    table.add_column("Commitment", ratio=5, overflow="fold")
+    table.add_column("Aimed at", ratio=2, overflow="fold")
+    table.add_column("Made", no_wrap=True)
+    table.add_column("Due", no_wrap=True)
     for client, c in pairs:
         words, style = _review_mark(client, c, today)
+        due = Text(c.due or "no date")
+        if words:
+            due.append("\n" + words, style=style)
         table.add_row(literal(client.name), literal(c.action), method.aim_name(c.aim) if c.aim else "",
-                      c.made_on, c.due or "no date", Text(words, style=style))
+                      c.made_on, due)
     ui.out.print(table)
     return EXIT_OK
 

@@ -100,14 +100,15 @@ class HomeScreen(Screen):
 
     def refresh_all(self) -> None:
         """Read the clients again and redraw everything (after a reflection, a review, an edit)."""
-        clients = self.app.store.clients()
+        everyone = self.app.store.clients(include_archived=True)  # archived reflections still count in the rhythm
+        clients = [c for c in everyone if not c.archived]
         self.rows = [ClientRow.of(client) for client in clients]
         first_run = not clients
         for selector in ("#tagline", "#welcome"):
             self.query_one(selector).display = first_run
         for selector in ("#home-bar", "#client-table", "#selection", "#this-week"):
             self.query_one(selector).display = not first_run
-        self.query_one("#this-week-text", Static).update(this_week_text(clients, self.app.method, self.app.today, self.app.size.width))
+        self.query_one("#this-week-text", Static).update(this_week_text(everyone, self.app.method, self.app.today, self.app.size.width))
         self.apply_view()
 
     def apply_view(self) -> None:
