@@ -46,7 +46,8 @@ while True:
     print("F", c.id, flush=True)
 """
 
-ITERATIONS = 30
+# COACH_KILL_RUNS raises the count for a long soak, e.g. COACH_KILL_RUNS=300
+ITERATIONS = int(os.environ.get("COACH_KILL_RUNS", 30))
 
 
 def check_store(d) -> dict[str, int]:

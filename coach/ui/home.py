@@ -27,7 +27,8 @@ WELCOME = (
     "how strongly they would agree with seven beliefs about you, with the evidence; whether "
     "the partnership is thriving; and one thing you commit to do about it.\n\n"
     "Press n to start your first reflection; you can add the client as you go.\n"
-    "Just looking? Quit (ctrl+q) and run `coach demo` on an empty data directory."
+    "Just looking? Quit (ctrl+q), then try sample data kept apart from yours:\n"
+    "  coach --data-dir /tmp/coach-demo demo && coach --data-dir /tmp/coach-demo"
 )
 
 
