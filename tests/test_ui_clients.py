@@ -20,6 +20,7 @@ from coach.ui.steps import PartnersStep
 from coach.ui.terms import TermsScreen
 from coach.ui.run import make_app
 from tests.helpers.core_support import commitment, reflection
+from tests.helpers.ui_support import capture_notes, open_screen
 
 TODAY = date(2026, 11, 23)
 SIZE = (80, 24)
@@ -39,25 +40,6 @@ def seed(data_dir: Path) -> str:
         scores = {"known": 4, "cared": 4, "valued": 4, "faith": 2, "committed": 4, "curious": 4, "adaptive": 4}
         store.finish_reflection(reflection(ana.id, "2026-11-16", scores), commitment("Share the churn numbers", due="2026-12-04"))
         return ana.id
-
-
-def capture_notes(app) -> list[str]:
-    notes: list[str] = []
-    notify = app.notify
-
-    def recording(message, *args, **kwargs):
-        notes.append(str(message))
-        return notify(message, *args, **kwargs)
-
-    app.notify = recording
-    return notes
-
-
-async def open_screen(pilot, screen) -> None:
-    await pilot.pause()  # let home settle first, so nothing lands on top of the screen under test
-    pilot.app.push_screen(screen)
-    await pilot.pause()
-    await pilot.pause()
 
 
 async def select_client(pilot, name: str) -> None:

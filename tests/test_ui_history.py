@@ -16,6 +16,7 @@ from coach.ui.portfolio import PortfolioScreen
 from coach.ui.reflection_view import PastReflectionScreen
 from coach.ui.run import make_app
 from tests.helpers.core_support import commitment, reflection
+from tests.helpers.ui_support import capture_notes, open_screen
 
 TODAY = date(2026, 11, 23)
 SIZE = (80, 24)
@@ -38,25 +39,6 @@ def seed(data_dir: Path) -> tuple[str, str, str]:
 
 def texts(screen, selector: str) -> str:
     return "\n".join(str(s.content) for s in screen.query(selector).results(Static))
-
-
-def capture_notes(app) -> list[str]:
-    notes: list[str] = []
-    notify = app.notify
-
-    def recording(message, *args, **kwargs):
-        notes.append(str(message))
-        return notify(message, *args, **kwargs)
-
-    app.notify = recording
-    return notes
-
-
-async def open_screen(pilot, screen) -> None:
-    await pilot.pause()  # let home settle first, so nothing lands on top of the screen under test
-    pilot.app.push_screen(screen)
-    await pilot.pause()
-    await pilot.pause()
 
 
 async def test_history_shows_a_score_change_with_the_evidence_from_both_reflections(tmp_path):
