@@ -66,7 +66,9 @@ class Choices(Widget, can_focus=True):
                 text.append(f"»{mark}«", style="reverse bold")
             else:
                 text.append(f" {mark} ")
-            text.append(" ")
+            if option.label != option.hotkey:
+                text.append(" ")  # words need air between them; bare digits do not
+        text.rstrip()
         return text
 
     def watch_value(self, value: str) -> None:

@@ -78,7 +78,7 @@ class ReflectionScreen(Screen[bool]):
         before = None
         yield Header()
         yield Static("", id="progress")
-        last = last_commitment_line(self.client, method)
+        last = last_commitment_line(self.client, method, self.app.size.width - 2)
         yield Static(last or "", id="last-commitment", classes="last-commitment")
         with ContentSwitcher(id="steps"):
             for n, belief in enumerate(method.beliefs):
@@ -92,7 +92,7 @@ class ReflectionScreen(Screen[bool]):
             yield CommitmentStep(method, app.today, id=f"step-{n + 3}")
             yield SummaryStep(method, app.today, id=f"step-{n + 4}")
         yield Static("", id="problem", classes="problem")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p is Back here; the palette slot would repeat it
 
     def on_mount(self) -> None:
         self.query_one("#last-commitment").display = bool(last_commitment_line(self.client, self.app.method))
@@ -113,7 +113,7 @@ class ReflectionScreen(Screen[bool]):
         progress.append(f" · {step.title}", style="bold")
         self.query_one("#progress", Static).update(progress)
         self.query_one("#last-commitment").set_class(index >= 7, "-hidden")
-        self.query_one("#problem", Static).update("")
+        self.say_problem("")
         # focus the new step now, not after a refresh: keys that follow in the
         # same burst must land in the new step, not the one just left
         step.entered(self.draft)
@@ -132,13 +132,19 @@ class ReflectionScreen(Screen[bool]):
         index = fields.index(focused) + direction if focused in fields else 0
         self.set_focus(fields[index % len(fields)])
 
+    def say_problem(self, problem: str) -> None:
+        """Why Next cannot go on; the line takes no room when there is nothing to say."""
+        line = self.query_one("#problem", Static)
+        line.update(Text(f"✗ {problem}", style="bold") if problem else "")
+        line.display = bool(problem)
+
     async def action_next(self) -> None:
         await settle(self.app)
         step = self.current
         step.store(self.draft)
         problem = step.problem(self.draft)
         if problem:
-            self.query_one("#problem", Static).update(Text(f"✗ {problem}", style="bold"))
+            self.say_problem(problem)
             return
         if self.draft.step == len(self.steps) - 1:
             self.finish()
@@ -196,7 +202,7 @@ class ReflectionScreen(Screen[bool]):
         try:
             commitment.due = parse_due(self.draft.due_text, self.app.today).isoformat()
         except DateError as exc:
-            self.query_one("#problem", Static).update(Text(f"✗ {exc}", style="bold"))
+            self.say_problem(str(exc))
             return
         commitment.made_on = reflection.date
         saved = self.app.guarded_save(

@@ -118,7 +118,7 @@ class ReviewScreen(Screen[int]):
                 yield TextField(placeholder="e.g. next tuesday", id="new-due")
                 yield Label("", id="due-echo", classes="echo")
         yield Static("", id="problem", classes="problem")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p is Previous here; the palette slot would repeat it
 
     def on_mount(self) -> None:
         self._show(self.index)

@@ -68,14 +68,16 @@ class BeliefStep(Step):
     def compose(self) -> ComposeResult:
         yield Static(f"“{self.belief.feel}”", classes="feel")
         yield Static("\n".join(f"· {q}" for q in self.belief.prompts), classes="prompts")
+        # last time sits above the score, where it informs it, and keeps the step
+        # within 80x24 without scrolling
+        yield Static(self._before_text(), id="before", classes="before")
         with Horizontal(classes="score-row"):
             yield Label(self.method.scale_question + " ", classes="question")
             yield Choices(score_options(self.method.scale_labels), id="score")
-        yield Label("", id="scale-label", classes="scale-label")
+            yield Label("", id="scale-label", classes="scale-label")
         yield Label("Evidence, in the client's terms: a moment, something they said or did", classes="field-label")
         yield TextArea(id="evidence", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         yield Static("", id="guess", classes="guess")
-        yield Static(self._before_text(), id="before", classes="before")
 
     def _before_text(self) -> Text:
         if self.before is None:
@@ -108,7 +110,7 @@ class BeliefStep(Step):
         # update only on change: each update redraws, and over SSH every key pays for it
         if (label, guess) != self._hints:
             self._hints = (label, guess)
-            self.query_one("#scale-label", Label).update(f"  {label}")
+            self.query_one("#scale-label", Label).update(label)
             self.query_one("#guess", Static).update(guess)
 
     def on_choices_changed(self) -> None:
@@ -449,18 +451,23 @@ def summary_text(draft: Draft, method: Method, today: date) -> Text:
     return text
 
 
-def last_commitment_line(client: Client, method: Method) -> Text | None:
-    """What became of the last commitment, for the top of the next reflection."""
+def last_commitment_line(client: Client, method: Method, width: int = 78) -> Text | None:
+    """What became of the last commitment, for the top of the next reflection.
+
+    The outcome is what matters here, so it always fits; the action takes the
+    room that is left of `width` cells.
+    """
     last = client.summary.last_commitment
     if not last:
         return None
-    text = Text("Last commitment: ", style="bold")
-    text.append(shorten(last.get("action", ""), 40))
     status = last.get("status", "open")
-    text.append(f" → {method.outcome_name(status if status != 'open' else None)}")
+    outcome = Text(f" → {method.outcome_name(status if status != 'open' else None)}")
     if status == "open":
-        text.append(f" (due {last.get('due', '?')})")
+        outcome.append(f" (due {last.get('due', '?')})")
     elif last.get("what_happened"):
-        text.append(": ")
-        text.append(shorten(last["what_happened"], 30))
-    return text
+        outcome.append(": ")
+        outcome.append(shorten(last["what_happened"], 30))
+    text = Text("Last commitment: ", style="bold")
+    room = max(12, width - text.cell_len - outcome.cell_len)
+    text.append(shorten(last.get("action", ""), room))
+    return text + outcome
