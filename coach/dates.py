@@ -14,6 +14,8 @@ from datetime import date
 from dateutil import parser as dateparser
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
+from coach.textsafe import shorten
+
 WEEKDAYS = {
     "monday": MO, "mon": MO,
     "tuesday": TU, "tue": TU, "tues": TU,
@@ -50,7 +52,7 @@ def parse_date(text: str, today: date, *, ahead: bool = False) -> date:
     try:
         result = _relative(phrase, today)
     except (ValueError, OverflowError) as exc:  # "in 99999 years": past the calendar's end
-        raise DateError(f'"{phrase}" is too far away to be meant; try {EXAMPLES}.') from exc
+        raise DateError(f'"{_shown(phrase)}" is too far away to be meant; try {EXAMPLES}.') from exc
     if result is None:
         result = _calendar(phrase, today, ahead)
     if result.year < EARLIEST_YEAR or result > today + relativedelta(years=LATEST_YEARS_AHEAD):
@@ -100,34 +102,34 @@ def _relative(phrase: str, today: date) -> date | None:
 
 
 def _calendar(phrase: str, today: date, ahead: bool) -> date:
-    if not re.search(r"\d", phrase):
-        raise DateError(f'Could not read "{phrase}" as a date; try {EXAMPLES}.')
+    if not re.search(r"\d", phrase) or not phrase.isprintable():
+        # dateutil skips a control character: "1\x000" would read as the 10th
+        raise DateError(f'Could not read "{_shown(phrase)}" as a date; try {EXAMPLES}.')
     has_year = bool(re.search(r"\b\d{4}\b", phrase)) or bool(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2}", phrase))
     if not has_year and re.fullmatch(r"\d{5,}", phrase):
-        raise DateError(f'Could not read "{phrase}" as a date; try {EXAMPLES}.')
+        raise DateError(f'Could not read "{_shown(phrase)}" as a date; try {EXAMPLES}.')
     try:
         # a default day of 1 keeps "Feb 30" from silently becoming a date in March
         parsed = dateparser.parse(phrase, default=_default(today), fuzzy=False, dayfirst=False)
     except (ValueError, OverflowError) as exc:
-        raise DateError(f'"{phrase}" is not a date on the calendar; try {EXAMPLES}.') from exc
+        raise DateError(f'"{_shown(phrase)}" is not a date on the calendar; try {EXAMPLES}.') from exc
     result = parsed.date()
     day_given, month_given, year_given = _given(phrase, result, today)
     named = {WEEKDAYS[word].weekday for word in re.findall(r"[a-z]+", phrase) if word in WEEKDAYS}
     if not day_given and (named or not month_given):
         # what the text leaves out dateutil takes from the default: "3pm", "2027"
         # or "friday 12/2027" would silently become some day of this month
-        raise DateError(f'"{phrase}" has no day of the month in it; try {EXAMPLES}.')
+        raise DateError(f'"{_shown(phrase)}" has no day of the month in it; try {EXAMPLES}.')
+    if ahead and not has_year and result < today:
+        moved = None
+        if day_given and not month_given and not year_given:
+            # only a day ("4", "4th"): the next such day, not the same day next year
+            moved = next((later for later in (result + relativedelta(months=n) for n in (1, 2))
+                          if later.day == result.day), None)
+        result = moved or result + relativedelta(years=1)
     if named and named != {result.weekday()}:
         names = " or ".join(calendar.day_name[n] for n in sorted(named))
         raise DateError(f"That is {describe(result, today)}, not a {names}; check the date.")
-    if ahead and not has_year and result < today:
-        if day_given and not month_given and not year_given:
-            # only a day ("4", "4th"): the next such day, not the same day next year
-            for months in (1, 2):
-                later = result + relativedelta(months=months)
-                if later.day == result.day:
-                    return later
-        result = result + relativedelta(years=1)
     return result
 
 
@@ -146,6 +148,12 @@ def _given(phrase: str, result: date, today: date) -> tuple[bool, bool, bool]:
     except (ValueError, OverflowError):
         return True, True, True
     return probe.day == result.day, probe.month == result.month, probe.year == result.year
+
+
+def _shown(phrase: str) -> str:
+    """The phrase as a message may quote it: the UI and the CLI show these messages,
+    and an escape sequence typed or pasted into a date must not reach the terminal."""
+    return shorten(phrase, 40)
 
 
 def _default(today: date):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from rich.cells import cell_len
+from rich.cells import cell_len, chop_cells
 from rich.text import Text
 
 _CONTROL_PICTURES = {"\x1b": "␛", "\x7f": "␡", "\t": "    "}
@@ -61,10 +61,6 @@ def shorten(text: str, width: int) -> str:
     text = visible(text)
     if cell_len(text) <= width:
         return text
-    out, used = [], 0
-    for ch in text:
-        used += cell_len(ch)
-        if used > width - 1:
-            break
-        out.append(ch)
-    return "".join(out) + "…"
+    # cut whole graphemes: "❤\ufe0f" is two cells though its characters measure 1 + 0
+    head = chop_cells(text, width - 1)[0] if width > 1 else ""
+    return head + "…"
