@@ -57,7 +57,7 @@ class CoachApp(App[int]):
 
         self.push_screen(HomeScreen())
         for warning in self.store.warnings:
-            self.notify(warning, title="Privacy", severity="warning", timeout=12)
+            self.notify(warning, title="Privacy", severity="warning", timeout=12, markup=False)
         if self.store.read_only:
             self.notify(self.store.read_only_reason(), title="Read-only", severity="warning", timeout=12)
 
@@ -119,6 +119,6 @@ class CoachApp(App[int]):
         try:
             save()
         except SaveError as exc:
-            self.notify(f"{what} was not saved. {exc}", title="Not saved", severity="error", timeout=15)
+            self.notify(f"{what} was not saved. {exc}", title="Not saved", severity="error", timeout=15, markup=False)
             return False
         return True

@@ -13,9 +13,9 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 from coach.models import Client
 from coach.store import BACKUPS_DIR
 from coach.storage import SaveError, describe_os_error
-from coach.textsafe import literal
+from coach.textsafe import literal, shorten
 from coach.ui.dialogs import ConfirmDialog, NewClientDialog
-from coach.ui.fields import TextField
+from coach.ui.fields import NoteArea, TextField
 from coach.ui.settle import settle
 
 
@@ -44,7 +44,7 @@ class ClientEditDialog(ModalScreen[Client | None]):
                 yield Label("Organisation")
                 yield TextField(self.client.organisation, id="organisation")
                 yield Label("Notes: who they are, how they like to work")
-                yield TextArea(self.client.notes, id="notes", soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
+                yield NoteArea(self.client.notes, id="notes")
                 yield Static("", id="problem", classes="problem")
             with Horizontal(classes="buttons"):
                 # Text, not str: a Button label parses markup, and "[ctrl+s]" must stay as typed
@@ -67,7 +67,7 @@ class ClientEditDialog(ModalScreen[Client | None]):
 
     async def action_save(self) -> None:
         await settle(self.app)
-        name = self.query_one("#name", Input).value.strip()
+        name = self.query_one("#name", TextField).kept_value.strip()
         if not name:
             self.query_one("#problem", Static).update("A client needs a name.")
             self.query_one("#name", Input).focus()
@@ -75,8 +75,8 @@ class ClientEditDialog(ModalScreen[Client | None]):
         store = self.app.store
         client = store.client(self.client.id) or self.client  # the freshest copy, so nothing else is undone
         client.name = name
-        client.organisation = self.query_one("#organisation", Input).value.strip()
-        client.notes = self.query_one("#notes", TextArea).text
+        client.organisation = self.query_one("#organisation", TextField).kept_value.strip()
+        client.notes = self.query_one("#notes", NoteArea).kept_text
         if self.app.guarded_save(lambda: store.save_client(client), what="The client"):
             self.dismiss(client)
 
@@ -223,9 +223,9 @@ class ClientsScreen(Screen):
         archive = not client.archived
         if self.app.guarded_save(lambda: self.app.store.set_archived(client.id, archive), what="The change"):
             if archive:
-                message = f"{client.name} is archived: off home and the portfolio, history kept. Press a again to restore."
+                message = f"{shorten(client.name, 40)} is archived: off home and the portfolio, history kept. Press a again to restore."
             else:
-                message = f"{client.name} is restored."
+                message = f"{shorten(client.name, 40)} is restored."
             self.app.notify(message, timeout=5, markup=False)
         self.load(select=client.id)
 
@@ -266,7 +266,7 @@ class ClientsScreen(Screen):
 
         if self.app.guarded_save(delete, what="The deletion"):
             where = kept[0] if kept and kept[0] else store.data_dir / BACKUPS_DIR
-            self.app.notify(f"{client.name} is deleted. The backup taken just before is in {where}.", timeout=10, markup=False)
+            self.app.notify(f"{shorten(client.name, 40)} is deleted. The backup taken just before is in {where}.", timeout=10, markup=False)
         self.load()
 
     def action_back(self) -> None:

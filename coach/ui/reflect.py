@@ -15,7 +15,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from coach.dates import DateError, parse_due
 from coach.models import Client, Draft, Reflection
-from coach.textsafe import literal
+from coach.textsafe import literal, shorten
 from coach.ui.settle import settle
 from coach.ui.steps import (
     BeliefStep,
@@ -108,9 +108,10 @@ class ReflectionScreen(Screen[bool]):
         step.load(self.draft)
         self.query_one(ContentSwitcher).current = step.id
         self._loading = False
-        progress = Text(f"Step {index + 1} of {len(self.steps)} · ", style="bold")
+        # the step before the client: a long name is cut at the end of the row,
+        # never pushing where you are out of sight
+        progress = Text(f"Step {index + 1} of {len(self.steps)} · {step.title} · ", style="bold")
         progress.append_text(literal(self.client.label))
-        progress.append(f" · {step.title}", style="bold")
         self.query_one("#progress", Static).update(progress)
         self.query_one("#last-commitment").set_class(index >= 7, "-hidden")
         self.say_problem("")
@@ -210,5 +211,5 @@ class ReflectionScreen(Screen[bool]):
             what="The reflection",
         )
         if saved:
-            self.app.notify(f"Reflection on {self.client.name} saved.", timeout=4, markup=False)
+            self.app.notify(f"Reflection on {shorten(self.client.name, 40)} saved.", timeout=4, markup=False)
             self.dismiss(True)

@@ -17,7 +17,7 @@ from coach.method import Method
 from coach.models import Client, Commitment, Reflection
 from coach.textsafe import literal
 from coach.ui.dialogs import ConfirmDialog
-from coach.ui.fields import TextField
+from coach.ui.fields import NoteArea, TextField
 from coach.ui.settle import settle
 
 # (field on PartnershipLenses, label) for the one-line lens notes
@@ -116,7 +116,7 @@ class PastReflectionScreen(Screen[bool]):
             entry = reflection.beliefs[belief.key]
             score = f"{entry.score} of 5" if entry.score is not None else "not scored"
             yield Label(f"{belief.name} ({score}): evidence", classes="field-label")
-            yield TextArea(entry.evidence, id=f"evidence-{belief.key}", soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
+            yield NoteArea(entry.evidence, id=f"evidence-{belief.key}")
         for field, label in LENS_TEXTS:
             yield Label(label, classes="field-label")
             yield TextField(getattr(reflection.lenses, field), id=f"lens-{field}")
@@ -134,10 +134,10 @@ class PastReflectionScreen(Screen[bool]):
         assert self.reflection is not None
         reflection = copy.deepcopy(self.reflection)
         for key, entry in reflection.beliefs.items():
-            entry.evidence = self.query_one(f"#evidence-{key}", TextArea).text
+            entry.evidence = self.query_one(f"#evidence-{key}", NoteArea).kept_text
         for field, _ in LENS_TEXTS:
-            setattr(reflection.lenses, field, self.query_one(f"#lens-{field}", Input).value)
-        reflection.verdict_why = self.query_one("#verdict-why", Input).value
+            setattr(reflection.lenses, field, self.query_one(f"#lens-{field}", TextField).kept_value)
+        reflection.verdict_why = self.query_one("#verdict-why", TextField).kept_value
         commitment = copy.deepcopy(self.commitment)
         if commitment is not None:
             for input in self.query_one("#past-edit").query(Input):

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from coach.ui.fields import TextField
+from coach.ui.fields import NoteArea, TextField
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from coach.dates import DateError, describe, parse_date, parse_due
@@ -76,7 +76,7 @@ class BeliefStep(Step):
             yield Choices(score_options(self.method.scale_labels), id="score")
             yield Label("", id="scale-label", classes="scale-label")
         yield Label("Evidence, in the client's terms: a moment, something they said or did", classes="field-label")
-        yield TextArea(id="evidence", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        yield NoteArea(id="evidence")
         yield Static("", id="guess", classes="guess")
 
     def _before_text(self) -> Text:
@@ -93,18 +93,18 @@ class BeliefStep(Step):
         entry = draft.reflection.beliefs[self.belief.key]
         self.query_one("#score", Choices).set_reactive(Choices.value, str(entry.score or ""))
         self.query_one("#score", Choices).refresh()
-        self.query_one("#evidence", TextArea).load_text(entry.evidence)
+        self.query_one("#evidence", NoteArea).load_text(entry.evidence)
         self.refresh_hints()
 
     def store(self, draft: Draft) -> None:
         draft.reflection.beliefs[self.belief.key] = BeliefScore(
             score=_score(self.query_one("#score", Choices).value),
-            evidence=self.query_one("#evidence", TextArea).text,
+            evidence=self.query_one("#evidence", NoteArea).kept_text,
         )
 
     def refresh_hints(self) -> None:
         score = _score(self.query_one("#score", Choices).value)
-        evidence = self.query_one("#evidence", TextArea).text.strip()
+        evidence = self.query_one("#evidence", NoteArea).text.strip()
         label = self.method.scale_labels.get(score, "") if score else "not scored yet: press 1-5"
         guess = GUESS_HINT if score is not None and not evidence else ""
         # update only on change: each update redraws, and over SSH every key pays for it
@@ -192,9 +192,9 @@ class PartnersStep(Step):
         lenses = draft.reflection.lenses
         lenses.objectives_agreed = self.query_one("#objectives", Choices).value
         lenses.metrics_tracked = self.query_one("#metrics", Choices).value
-        lenses.partners_notes = self.query_one("#partners-notes", Input).value
+        lenses.partners_notes = self.query_one("#partners-notes", TextField).kept_value
         lenses.reciprocity = _score(self.query_one("#reciprocity", Choices).value)
-        lenses.reciprocity_evidence = self.query_one("#reciprocity-evidence", Input).value
+        lenses.reciprocity_evidence = self.query_one("#reciprocity-evidence", TextField).kept_value
 
     def entered(self, draft: Draft) -> None:
         focus_now(self.query_one("#objectives", Choices))
@@ -234,7 +234,7 @@ class MeetingStep(Step):
 
     def _meeting_date(self) -> tuple[str, str | None]:
         """The ISO date typed, or the problem with it."""
-        text = self.query_one("#meeting-date", Input).value.strip()
+        text = self.query_one("#meeting-date", TextField).kept_value.strip()
         if not text:
             return "", None
         try:
@@ -262,13 +262,13 @@ class MeetingStep(Step):
     def store(self, draft: Draft) -> None:
         lenses = draft.reflection.lenses
         lenses.with_or_for = self.query_one("#with-or-for", Choices).value
-        lenses.with_or_for_notes = self.query_one("#with-notes", Input).value
+        lenses.with_or_for_notes = self.query_one("#with-notes", TextField).kept_value
         value, problem = self._meeting_date()
         # keep what was typed even when it does not read as a date yet
         lenses.last_partner_meeting = value if not problem else self.query_one("#meeting-date", Input).value
-        lenses.unused_capacity = self.query_one("#unused-capacity", Input).value
-        lenses.further_topics = self.query_one("#further-topics", Input).value
-        lenses.better_ways = self.query_one("#better-ways", Input).value
+        lenses.unused_capacity = self.query_one("#unused-capacity", TextField).kept_value
+        lenses.further_topics = self.query_one("#further-topics", TextField).kept_value
+        lenses.better_ways = self.query_one("#better-ways", TextField).kept_value
 
     def problem(self, draft: Draft) -> str | None:
         return self._meeting_date()[1]
@@ -315,7 +315,7 @@ class VerdictStep(Step):
 
     def store(self, draft: Draft) -> None:
         draft.reflection.verdict = self.query_one("#verdict", Choices).value
-        draft.reflection.verdict_why = self.query_one("#verdict-why", Input).value
+        draft.reflection.verdict_why = self.query_one("#verdict-why", TextField).kept_value
 
     def on_choices_changed(self, event: Choices.Changed) -> None:
         verdict = next((v for v in self.method.verdicts if v.key == event.value), None)
@@ -360,15 +360,15 @@ class CommitmentStep(Step):
         self._echo()
 
     def store(self, draft: Draft) -> None:
-        draft.commitment.action = self.query_one("#action", Input).value
+        draft.commitment.action = self.query_one("#action", TextField).kept_value
         aim = self.query_one("#aim", Select).value
         draft.commitment.aim = aim if isinstance(aim, str) else ""
-        draft.due_text = self.query_one("#due", Input).value
+        draft.due_text = self.query_one("#due", TextField).kept_value
         due, _ = self._due()
         draft.commitment.due = due.isoformat() if due else ""
 
     def _due(self) -> tuple[date | None, str | None]:
-        text = self.query_one("#due", Input).value
+        text = self.query_one("#due", TextField).kept_value
         if not text.strip():
             return None, "Give it a due date."
         try:
