@@ -299,7 +299,7 @@ def cmd_export(args: argparse.Namespace, ui: Out) -> int:
         text = export.to_csv(document) if args.format == "csv" else export.to_json(document)
     if args.output:
         path = Path(args.output).expanduser()
-        atomic_write_bytes(path, text.encode("utf-8"))
+        atomic_write_bytes(path, _utf8(text))
         ui.say(f"Wrote {_counts(document)} as {FORMAT_NAMES[args.format]} to ",
                literal(str(path)), ".")
     else:
@@ -314,8 +314,13 @@ def _write_stdout(text: str) -> None:
         sys.stdout.write(text)
         return
     sys.stdout.flush()
-    buffer.write(text.encode("utf-8"))
+    buffer.write(_utf8(text))
     buffer.flush()
+
+
+def _utf8(text: str) -> bytes:
+    # a lone surrogate has no UTF-8 form: write it as \udXXX rather than fail the export
+    return text.encode("utf-8", errors="backslashreplace")
 
 
 def cmd_backup(args: argparse.Namespace, ui: Out) -> int:

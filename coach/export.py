@@ -88,7 +88,14 @@ def filter_document(
 
 
 def to_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    try:
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        # a lone surrogate (stored from bytes that were not UTF-8) has no UTF-8
+        # form; \u escapes keep it, and a restore reads it back exactly
+        return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
 
 
 # -- shared helpers ----------------------------------------------------------------
@@ -135,7 +142,9 @@ def _csv_row(client: Client, r: Reflection, commitment: Commitment | None) -> li
 def to_csv(document: dict[str, Any]) -> str:
     """One row per reflection, clients in document order, each client's oldest first."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # CRLF as RFC 4180 has it: the csv module then quotes a field holding a
+    # lone \r as well as one holding \n, so no note can end a row early
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for raw in document.get("clients", []):
         client, reflections, commitments = _records(raw)

@@ -284,7 +284,7 @@ def test_export_to_a_private_file(capsys, data, tmp_path, fmt):
     assert "Wrote 2 clients and 1 reflection" in capsys.readouterr().out
     if fmt != "json":  # JSON carries the moment of export
         assert run(data, "export", "-f", fmt) == 0
-        assert target.read_text(encoding="utf-8") == capsys.readouterr().out
+        assert target.read_bytes().decode("utf-8") == capsys.readouterr().out
 
 
 def test_export_filters_by_client_and_since(capsys, data):

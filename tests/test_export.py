@@ -157,7 +157,7 @@ def test_markdown_cell_escapes_only_what_breaks_a_table():
 
 def test_csv_line_by_line(document):
     text = to_csv(document)
-    lines = text.split("\n")
+    lines = text.split("\r\n")  # rows end in CRLF (RFC 4180); a line break inside a field stays as typed
     assert lines[0] == ",".join(CSV_COLUMNS)
     assert lines[0] == (
         "client,organisation,date,verdict,proposed_verdict,"
@@ -167,13 +167,13 @@ def test_csv_line_by_line(document):
         "commitment,commitment_aim,commitment_due,commitment_status"
     )
     # oldest first; the tricky evidence is quoted and keeps its line break
-    assert lines[1] == 'Ann Lee,Acme | Co,2025-01-10,drifting,at_risk,3,3,3,3,3,3,,"Said ""yes | no""'
-    assert lines[2] == (
+    assert lines[1] == (
+        'Ann Lee,Acme | Co,2025-01-10,drifting,at_risk,3,3,3,3,3,3,,"Said ""yes | no""\n'
         'then left","Asked about, my, week",valued evidence,faith evidence,committed evidence,curious evidence,,'
         "2,yes,partly,for,Call Ann,cared,2025-01-17,done"
     )
-    assert lines[3] == "Ann Lee,Acme | Co,2025-01-20,steady,steady,4,4,4,4,4,4,4,e,,,,,,,,,,,Send the plan,partners,2025-01-31,open"
-    assert lines[4:] == [""]
+    assert lines[2] == "Ann Lee,Acme | Co,2025-01-20,steady,steady,4,4,4,4,4,4,4,e,,,,,,,,,,,Send the plan,partners,2025-01-31,open"
+    assert lines[3:] == [""]
 
 
 def test_csv_reads_back_exactly(document):
