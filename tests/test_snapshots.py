@@ -32,7 +32,6 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 
-from coach.demo import fill_demo
 from coach.store import Store
 from coach.ui.home import HomeScreen
 from coach.ui.history import HistoryScreen
@@ -46,14 +45,6 @@ SYSTEMS = {"standard": ColorSystem.STANDARD, "256": ColorSystem.EIGHT_BIT, "true
 
 
 # -- the app, built the same way every time ------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo_data(tmp_path_factory) -> Path:
-    data = tmp_path_factory.mktemp("demo") / "data"
-    with Store.open(data) as store:
-        fill_demo(store, TODAY)
-    return data
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from textual.errors import NoWidget
 from textual.geometry import Region
 from textual.widgets import Button, Footer
 
-from coach.demo import fill_demo
 from coach.models import Draft, Reflection
 from coach.store import Store
 from coach.ui.agenda import AgendaScreen
@@ -38,14 +37,6 @@ from coach.ui.terms import TermsScreen
 TODAY = date(2026, 11, 23)
 SIZES = {"60x20": (60, 20), "80x24": (80, 24)}
 STEPS = 12
-
-
-@pytest.fixture(scope="module")
-def demo_data(tmp_path_factory) -> Path:
-    data = tmp_path_factory.mktemp("demo") / "data"
-    with Store.open(data) as store:
-        fill_demo(store, TODAY)
-    return data
 
 
 @pytest.fixture
