@@ -11,7 +11,6 @@ import calendar
 import re
 from datetime import date
 
-from dateutil import parser as dateparser
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
 from coach.textsafe import shorten
@@ -102,6 +101,8 @@ def _relative(phrase: str, today: date) -> date | None:
 
 
 def _calendar(phrase: str, today: date, ahead: bool) -> date:
+    from dateutil import parser as dateparser  # here: its import costs every start, and most phrases never need it
+
     if not re.search(r"\d", phrase) or not phrase.isprintable():
         # dateutil skips a control character: "1\x000" would read as the 10th
         raise DateError(f'Could not read "{_shown(phrase)}" as a date; try {EXAMPLES}.')
@@ -141,6 +142,8 @@ def _given(phrase: str, result: date, today: date) -> tuple[bool, bool, bool]:
     changes was not in the text.
     """
     from datetime import datetime
+
+    from dateutil import parser as dateparser
 
     other = datetime(1996, 3 if today.month == 1 else 1, 15)
     try:
@@ -184,3 +187,16 @@ def _span(days: int) -> str:
     if days < 63:
         return f"{days // 7} weeks"
     return f"{round(days / 30.4)} months"
+
+
+def iso_day(text: str | None) -> date | None:
+    """A stored ISO date, or None when it is missing or not one."""
+    try:
+        return date.fromisoformat(text or "")
+    except (TypeError, ValueError):
+        return None
+
+
+def day_month(day: date) -> str:
+    """"23 Nov": the compact date for tables and one-line summaries."""
+    return f"{day.day} {day.strftime('%b')}"

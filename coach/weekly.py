@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Iterable
 
+from coach.dates import iso_day
 from coach.method import BELIEF_KEYS, load_method
 from coach.models import Client, ClientSummary, Commitment
 
@@ -52,11 +53,6 @@ def _clients(store_or_clients: Any, *, include_archived: bool = False) -> list[C
     return [c for c in found if include_archived or not c.archived]
 
 
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
 
 
 def _days(n: int) -> str:
@@ -81,7 +77,7 @@ def due_commitments(store_or_clients: Any, today: date) -> list[DueItem]:
     """Open commitments due today or earlier, most overdue first."""
     items = []
     for client, commitment in open_commitments(store_or_clients):
-        due = _day(commitment.due)
+        due = iso_day(commitment.due)
         if due is not None and due <= today:
             items.append(DueItem(client, commitment, (today - due).days))
     return sorted(items, key=lambda i: (-i.overdue_days, i.client.name.casefold()))
@@ -94,7 +90,7 @@ def upcoming_commitments(store_or_clients: Any, today: date, days: int = 7) -> l
     """
     items = []
     for client, commitment in open_commitments(store_or_clients):
-        due = _day(commitment.due)
+        due = iso_day(commitment.due)
         if due is not None and today < due <= today + timedelta(days=days):
             items.append(DueItem(client, commitment, (today - due).days))
     return sorted(items, key=lambda i: (-i.overdue_days, i.client.name.casefold()))
@@ -146,9 +142,9 @@ def _belief_fall(summary: ClientSummary) -> str:
 
 
 def _quiet_reason(client: Client, today: date) -> tuple[str, float] | None:
-    last = _day(client.summary.last_reflection_on)
+    last = iso_day(client.summary.last_reflection_on)
     if last is None:
-        since = _day(client.created_on)
+        since = iso_day(client.created_on)
         days = (today - since).days if since else 0
         # a client never reflected on is worth a first look straight away
         return "no reflection yet", 2.0 + min(days, 56) / 14
@@ -183,7 +179,7 @@ def _client_reasons(client: Client, today: date) -> list[tuple[str, float]]:
     # straight from the summary: building Commitment objects per client costs more
     overdue_since = [
         day for c in client.summary.open_commitments
-        if "" < c.get("due", "") < today_iso and (day := _day(c["due"])) is not None
+        if "" < c.get("due", "") < today_iso and (day := iso_day(c["due"])) is not None
     ]
     if overdue_since:
         worst = (today - min(overdue_since)).days
@@ -220,7 +216,7 @@ def rhythm(clients: Any, today: date) -> Rhythm:
         text
         for client in _clients(clients, include_archived=True)
         for text in client.summary.reflection_dates
-        if text <= today_iso and _day(text) is not None
+        if text <= today_iso and iso_day(text) is not None
     ]
     days = set(dated)
     this_week = _week_start(today)

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from coach import weekly
-from coach.dates import describe
+from coach.dates import day_month, describe, iso_day
 from coach.method import Method
 from coach.models import Client, Commitment
 from coach.textsafe import literal, shorten
@@ -66,11 +66,6 @@ def commitment_width(total: int) -> int:
 # -- one client's row ------------------------------------------------------------
 
 
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
 
 
 def short_date(day: date | None, today: date) -> str:
@@ -78,7 +73,7 @@ def short_date(day: date | None, today: date) -> str:
     if day is None:
         return ""
     if abs((day - today).days) <= 300:
-        return f"{day.day} {day.strftime('%b')}"
+        return day_month(day)
     return day.strftime("%Y-%m")
 
 
@@ -153,7 +148,7 @@ class ClientRow:
         due_cell = Text("")
         action_cell = Text("")
         if self.commitment is not None:
-            due = _day(self.commitment.due)
+            due = iso_day(self.commitment.due)
             overdue = due is not None and due < today
             label = short_date(due, today) + ("!" if overdue else "")
             due_cell = Text(label, style=tint("bold red", colour) if overdue else ("bold" if due == today else ""))
@@ -162,7 +157,7 @@ class ClientRow:
             action_cell.append(more, style="dim")
         return (
             literal(shorten(self.client.name, NAME_WIDTH)),
-            short_date(_day(summary.last_reflection_on), today) or Text("never", style="dim"),
+            short_date(iso_day(summary.last_reflection_on), today) or Text("never", style="dim"),
             Text(method.verdict_name(verdict) or "–", style=tint(VERDICT_STYLE.get(verdict, "dim"), colour)),
             strip_text(summary.last_scores, colour),
             change_text(self.change, colour),
@@ -249,7 +244,7 @@ def selection_text(row: ClientRow | None, today: date) -> Text:
     if row.commitment is None:
         text.append(" · no open commitment", style="dim")
         return text
-    due = _day(row.commitment.due)
+    due = iso_day(row.commitment.due)
     if due is not None:
         text.append(f" · {days_phrase(due, today)}", style="bold" if due <= today else "")
         text.append(f" ({weekday_date(due, today).split(' (')[0]})")
@@ -296,7 +291,7 @@ def this_week_text(clients: list[Client], method: Method, today: date, width: in
 
 
 def rhythm_phrase(rhythm: weekly.Rhythm, today: date) -> str:
-    last = _day(rhythm.last_reflection_on)
+    last = iso_day(rhythm.last_reflection_on)
     if last is None:
         return "no reflection yet. Once a week is the habit that pays."
     weeks = rhythm.weeks_in_a_row

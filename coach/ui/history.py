@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
+from coach.dates import day_month, iso_day
 from coach.method import Method
 from coach.models import Client, Commitment, Reflection
 from coach.textsafe import literal, shorten
@@ -38,12 +39,6 @@ def pinned_series(scores: list[int], cells: int = SPARK_CELLS) -> list[int]:
     return data
 
 
-def _short_date(iso: str) -> str:
-    try:
-        day = date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{day.day} {day.strftime('%b')}"
 
 
 def last_of_bucket(bucket) -> float:
@@ -178,7 +173,7 @@ class HistoryScreen(Screen):
         if commitment is None:
             return Text("–")
         if commitment.is_open:
-            return Text(f"Open, due {_short_date(commitment.due)}" if commitment.due else "Open")
+            return Text(f"Open, due {day_month(iso_day(commitment.due)) if iso_day(commitment.due) else commitment.due}" if commitment.due else "Open")
         return Text(self.app.method.outcome_name(commitment.status))
 
     def selected_id(self) -> str | None:

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from coach.dates import DateError, describe, parse_due
+from coach.dates import DateError, describe, iso_day, parse_due
 from coach.models import Client, Commitment
 from coach.textsafe import literal, shorten
 from coach.ui.choices import Choices, Option
@@ -56,11 +56,6 @@ class ReviewItem:
     result: str = ""  # what was saved this session: "Done", "moved to Tue 1 Dec"; "" when not yet
 
 
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
 
 
 
@@ -160,7 +155,7 @@ class ReviewScreen(Screen[int]):
             line.append_text(literal(shorten(item.client.name, 18), "bold"))
             line.append(" · ")
             line.append_text(literal(shorten(item.commitment.action, 34)))
-            due = _day(item.commitment.due)
+            due = iso_day(item.commitment.due)
             state = item.result or (days_phrase(due, self.app.today) if due else "no due date")
             line.append(f" · {state}", style="dim" if item.result else "")
             line.truncate(self.size.width - 2 if self.size.width > 10 else 78, overflow="ellipsis")
@@ -177,7 +172,7 @@ class ReviewScreen(Screen[int]):
         text.append("\nfor ")
         text.append_text(literal(item.client.label, "bold"))
         text.append(f" · aimed at {method.aim_name(commitment.aim) if commitment.aim else 'no belief or lens'}")
-        made, due = _day(commitment.made_on), _day(commitment.due)
+        made, due = iso_day(commitment.made_on), iso_day(commitment.due)
         text.append("\n")
         if made is not None:
             text.append(f"made {weekday_date(made, today)} · ")
@@ -190,7 +185,7 @@ class ReviewScreen(Screen[int]):
             text.append("no due date")
         if commitment.reschedules:
             moves = len(commitment.reschedules)
-            first = _day(commitment.reschedules[0].get("from", ""))
+            first = iso_day(commitment.reschedules[0].get("from", ""))
             text.append("\nmoved " + ("once" if moves == 1 else f"{moves} times"), style="dim")
             if first is not None:
                 text.append(f"; first due {weekday_date(first, today).split(' (')[0]}", style="dim")
