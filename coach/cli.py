@@ -281,14 +281,19 @@ def _review_mark(client, commitment, today: date) -> tuple[str, str]:
     return _when(weekly.DueItem(client, commitment, late)) if late >= 0 else ("", "")
 
 
+def _everything(args: argparse.Namespace, ui: Out, nothing: str) -> dict:
+    """All the user's data, read without the writer's lock; `nothing` says why not."""
+    store = _open_existing(args, ui)
+    if store is None or not store.has_data:
+        raise Problem(f"{nothing}: {_no_data(args)}")
+    with store:
+        return store.everything()
+
+
 def cmd_export(args: argparse.Namespace, ui: Out) -> int:
     from coach import export
 
-    store = _open_existing(args, ui)
-    if store is None or not store.has_data:
-        raise Problem(f"There is nothing to export: {_no_data(args)}")
-    with store:
-        document = store.everything()
+    document = _everything(args, ui, "There is nothing to export")
     since = parse_date(args.since, args.today_date) if args.since else None
     document = export.filter_document(document, args.client, since)
     if args.format == "markdown":
@@ -326,13 +331,9 @@ def _utf8(text: str) -> bytes:
 def cmd_backup(args: argparse.Namespace, ui: Out) -> int:
     from coach.export import to_json
 
-    store = _open_existing(args, ui)
-    if store is None or not store.has_data:
-        raise Problem(f"There is nothing to back up: {_no_data(args)}")
-    with store:
-        document = store.everything()
+    document = _everything(args, ui, "There is nothing to back up")
     path = Path(args.output).expanduser() if args.output else _default_backup_path()
-    atomic_write_bytes(path, to_json(document).encode("utf-8"))
+    atomic_write_bytes(path, _utf8(to_json(document)))
     ui.say(f"Saved {_counts(document)} to ", literal(str(path)), ".")
     ui.say("To bring it back later: ", literal(f"{_coach_cmd(args)} restore {shlex.quote(str(path))}"))
     return EXIT_OK
