@@ -442,7 +442,7 @@ def cmd_demo(args: argparse.Namespace, ui: Out) -> int:
             raise Problem(f"{args.data_path} already holds clients, so no sample data was added; "
                           "try `coach --data-dir /tmp/coach-demo demo`.")
         made = fill_demo(store, args.today_date)
-    ui.say(f"Made a sample portfolio in ", literal(str(args.data_path)), f": {_plural(made.clients, 'client')} "
+    ui.say("Made a sample portfolio in ", literal(str(args.data_path)), f": {_plural(made.clients, 'client')} "
            f"({made.archived} archived), {_plural(made.reflections, 'reflection')}, {made.open_commitments} open commitments.")
     ui.say("Clients: ", literal(", ".join(made.names)), ".")
     ui.say("Open it with: ", literal(_coach_cmd(args)), "    or see the week: ", literal(f"{_coach_cmd(args)} status"))

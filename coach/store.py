@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
@@ -26,7 +27,6 @@ from typing import Any, Iterable
 from tinydb import TinyDB
 
 from coach.lock import DataLock
-from coach.method import BELIEF_KEYS
 from coach.models import Client, ClientSummary, Commitment, Draft, Reflection, now_stamp
 from coach.storage import (
     DIR_MODE,
@@ -417,7 +417,7 @@ class Store:
         table = self._index.table("clients")
         doc = self._client_doc(client_id)
         if doc is not None:
-            table.update({"summary": _asdict(summary)}, doc_ids=[doc.doc_id])
+            table.update({"summary": asdict(summary)}, doc_ids=[doc.doc_id])
 
     def rebuild_summaries(self) -> None:
         """Recompute every summary from the history files (after a restore, say)."""
@@ -578,12 +578,6 @@ def _numbered(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {str(n): r for n, r in enumerate(records, start=1)}
 
 
-def _asdict(summary: ClientSummary) -> dict[str, Any]:
-    from dataclasses import asdict
-
-    return asdict(summary)
-
-
 def permission_warnings(data_dir: Path) -> list[str]:
     """Loosened permissions on client notes are worth a warning every time."""
     warnings = []
@@ -611,8 +605,3 @@ def permission_warnings(data_dir: Path) -> list[str]:
             f"{len(loose)} data file(s) can be read by other users, e.g. {loose[0]}; run: chmod 600 {loose[0].parent}/*.json"
         )
     return warnings
-
-
-def belief_average(scores: dict[str, int | None]) -> float | None:
-    values = [scores.get(k) for k in BELIEF_KEYS if scores.get(k) is not None]
-    return sum(values) / len(values) if values else None

@@ -20,7 +20,6 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len, chop_cells

@@ -4,7 +4,6 @@ both sides, so the user sees why."""
 
 from __future__ import annotations
 
-from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult

@@ -4,8 +4,6 @@ a moment after typing stops, and when the terminal goes away."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from coach.ui.fields import NoteArea, TextField
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static
 
 from coach.dates import DateError, describe, parse_date, parse_due
 from coach.insight import propose_verdict, shortfalls, strengths, weakest_aim
