@@ -14,7 +14,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 from coach.dates import DateError, parse_due
 from coach.models import Client, Draft, Reflection
 from coach.textsafe import literal, shorten
-from coach.ui.settle import settle
+from coach.ui.settle import focus_in_order, settle
 from coach.ui.steps import (
     BeliefStep,
     CommitmentStep,
@@ -118,18 +118,9 @@ class ReflectionScreen(Screen[bool]):
         step.entered(self.draft)
 
     def move_focus(self, direction: int) -> None:
-        """Tab within the current step, in the order the fields are written.
-
-        Textual orders focus by on-screen position, which is not known until
-        the next layout; keys arriving in a burst right after a step change
-        would be sent to the wrong field.
-        """
+        """Tab within the current step, in the order the fields are written."""
         fields = [w for w in self.current.query("*") if w.can_focus and _shown(w, self.current)]
-        if not fields:
-            return
-        focused = self.app.focused
-        index = fields.index(focused) + direction if focused in fields else 0
-        self.set_focus(fields[index % len(fields)])
+        focus_in_order(self, fields, direction)
 
     def say_problem(self, problem: str) -> None:
         """Why Next cannot go on; the line takes no room when there is nothing to say."""

@@ -27,7 +27,7 @@ from coach.ui.choices import Choices, Option
 from coach.ui.dashboard import days_phrase, weekday_date
 from coach.ui.dialogs import ConfirmDialog
 from coach.ui.fields import TextField
-from coach.ui.settle import settle
+from coach.ui.settle import focus_in_order, settle
 
 # Letters that do not collide: n is "not done", so "dropped" takes x.
 OUTCOME_HOTKEYS = {"done": "d", "partly": "p", "not_done": "n", "dropped": "x"}
@@ -236,10 +236,7 @@ class ReviewScreen(Screen[int]):
 
     def move_focus(self, direction: int) -> None:
         """Tab in the order the fields are written, without waiting for a layout."""
-        fields = [self.query_one(selector) for selector in self.FIELDS]
-        focused = self.app.focused
-        index = fields.index(focused) + direction if focused in fields else 0
-        self.set_focus(fields[index % len(fields)])
+        focus_in_order(self, [self.query_one(selector) for selector in self.FIELDS], direction)
 
     async def action_enter(self) -> None:
         """Enter moves on from the outcome and "what happened"; from the last fields it saves."""

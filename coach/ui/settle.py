@@ -21,3 +21,17 @@ async def settle(app) -> None:
             break
         await asyncio.sleep(SETTLE_STEP)
     await asyncio.sleep(0)  # and let it finish the last one it took
+
+
+def focus_in_order(screen, fields: list, direction: int) -> None:
+    """Move focus along `fields`, in the order given, at once.
+
+    Textual orders Tab by on-screen position, which is not known until the
+    next layout; keys of a burst right after a change of view would go to the
+    wrong field.
+    """
+    if not fields:
+        return
+    focused = screen.app.focused
+    index = fields.index(focused) + direction if focused in fields else 0
+    screen.set_focus(fields[index % len(fields)])
