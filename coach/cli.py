@@ -184,10 +184,20 @@ def cmd_app(args: argparse.Namespace, ui: Out) -> int:
         store.close()
 
 
-def cmd_status(args: argparse.Namespace, ui: Out) -> int:
+def _store_with_clients(args: argparse.Namespace, ui: Out) -> Store | None:
+    """The store read-only, or None after saying how to start when it holds no client yet."""
     store = _open_existing(args, ui)
     if store is None or not store.has_data:
+        if store is not None:
+            store.close()
         ui.say(_no_data(args))
+        return None
+    return store
+
+
+def cmd_status(args: argparse.Namespace, ui: Out) -> int:
+    store = _store_with_clients(args, ui)
+    if store is None:
         return EXIT_OK
     with store:
         clients = store.clients(include_archived=True)
@@ -243,9 +253,8 @@ def _status_rhythm(ui: Out, clients, today: date) -> None:
 
 
 def cmd_review(args: argparse.Namespace, ui: Out) -> int:
-    store = _open_existing(args, ui)
-    if store is None or not store.has_data:
-        ui.say(_no_data(args))
+    store = _store_with_clients(args, ui)
+    if store is None:
         return EXIT_OK
     with store:
         pairs = weekly.open_commitments(store.clients())
@@ -284,9 +293,11 @@ def _review_mark(client, commitment, today: date) -> tuple[str, str]:
 def _everything(args: argparse.Namespace, ui: Out, nothing: str) -> dict:
     """All the user's data, read without the writer's lock; `nothing` says why not."""
     store = _open_existing(args, ui)
-    if store is None or not store.has_data:
+    if store is None:
         raise Problem(f"{nothing}: {_no_data(args)}")
     with store:
+        if not store.has_data:
+            raise Problem(f"{nothing}: {_no_data(args)}")
         return store.everything()
 
 

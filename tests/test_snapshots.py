@@ -38,6 +38,7 @@ from coach.ui.history import HistoryScreen
 from coach.ui.reflect import ReflectionScreen
 from coach.ui.review import ReviewScreen
 from coach.ui.run import make_app
+from tests.helpers.ui_support import wait_for
 
 TODAY = date(2026, 11, 23)  # a Monday
 SIZE = (80, 24)
@@ -124,15 +125,6 @@ def _downgrade(segment: Segment, system: ColorSystem) -> Segment:
 
 
 # -- getting to each screen ------------------------------------------------------------------
-
-
-async def wait_for(pilot, screen_type, tries: int = 100) -> None:
-    for _ in range(tries):
-        if isinstance(pilot.app.screen, screen_type):
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"{screen_type.__name__} never came up; on {type(pilot.app.screen).__name__}")
 
 
 async def wait_for_step(pilot, index: int) -> None:

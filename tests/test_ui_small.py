@@ -33,6 +33,7 @@ from coach.ui.reflection_view import PastReflectionScreen
 from coach.ui.review import ReviewScreen
 from coach.ui.run import make_app
 from coach.ui.terms import TermsScreen
+from tests.helpers.ui_support import wait_for
 
 TODAY = date(2026, 11, 23)
 SIZES = {"60x20": (60, 20), "80x24": (80, 24)}
@@ -114,15 +115,6 @@ def options_cut(choices: Choices) -> str | None:
 
 
 # -- getting there ---------------------------------------------------------------------------
-
-
-async def wait_for(pilot, screen_type, tries: int = 100) -> None:
-    for _ in range(tries):
-        if isinstance(pilot.app.screen, screen_type):
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"{screen_type.__name__} never came up; on {type(pilot.app.screen).__name__}")
 
 
 async def go(pilot, keys: tuple[str, ...], screen_type) -> None:

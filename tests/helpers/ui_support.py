@@ -21,3 +21,13 @@ async def open_screen(pilot, screen) -> None:
     pilot.app.push_screen(screen)
     await pilot.pause()
     await pilot.pause()
+
+
+async def wait_for(pilot, screen_type, tries: int = 100) -> None:
+    """Wait until a screen of `screen_type` is on top (screen changes take a moment)."""
+    for _ in range(tries):
+        if isinstance(pilot.app.screen, screen_type):
+            await pilot.pause()
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"{screen_type.__name__} never came up; on {type(pilot.app.screen).__name__}")
