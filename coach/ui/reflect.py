@@ -77,7 +77,9 @@ class ReflectionScreen(Screen[bool]):
         yield Header()
         yield Static("", id="progress")
         last = last_commitment_line(self.client, method, self.app.size.width - 2)
-        yield Static(last or "", id="last-commitment", classes="last-commitment")
+        line = Static(last or "", id="last-commitment", classes="last-commitment")
+        line.display = last is not None  # a first reflection has no last commitment
+        yield line
         with ContentSwitcher(id="steps"):
             for n, belief in enumerate(method.beliefs):
                 if self.previous is not None:
@@ -93,7 +95,6 @@ class ReflectionScreen(Screen[bool]):
         yield Footer(show_command_palette=False)  # ctrl+p is Back here; the palette slot would repeat it
 
     def on_mount(self) -> None:
-        self.query_one("#last-commitment").display = bool(last_commitment_line(self.client, self.app.method))
         self.draft.step = max(0, min(self.draft.step, len(self.steps) - 1))
         self._show(self.draft.step)
 
