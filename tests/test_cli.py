@@ -434,3 +434,21 @@ def test_damaged_data_points_to_a_backup_and_restore_mends_it(capsys, data, tmp_
     (aside,) = data.glob("damaged-*")
     assert (aside / "coach.json").read_text().startswith('{"clients"')
     assert run(data, "status") == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["demo"], ["status"], ["review", "--list"], ["export", "-f", "markdown"], ["export", "-f", "csv"], ["backup", "-o", "{tmp}/b.json"]],
+)
+def test_running_a_subcommand_never_loads_textual(tmp_path, args):
+    """Not only importing: running each command for the shell stays clear of the TUI."""
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    if args[0] != "demo":
+        assert main(["--data-dir", str(tmp_path / "d"), "--today", TODAY, "demo"]) == 0
+    code = (
+        "import sys; from coach.cli import main; "
+        f"rc = main({['--data-dir', str(tmp_path / 'd'), '--today', TODAY, *args]!r}); "
+        "print(rc, any(m == 'textual' or m.startswith(('textual.', 'coach.ui')) for m in sys.modules), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stderr.strip().splitlines()[-1] == "0 False", done.stderr
