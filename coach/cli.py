@@ -27,7 +27,7 @@ from coach.dates import DateError, parse_date
 from coach.paths import resolve_data_dir
 from coach.storage import DataFileError, SaveError, atomic_write_bytes, ensure_private_dir
 from coach.store import BACKUPS_DIR, CLIENTS_DIR, DRAFTS_FILE, INDEX_FILE, Store, validate_export
-from coach.textsafe import literal, shorten, visible
+from coach.textsafe import literal, shorten, valid_unicode_tree, visible
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 FORMAT_NAMES = {"json": "JSON", "markdown": "Markdown", "csv": "CSV"}
@@ -361,7 +361,7 @@ def _default_backup_path() -> Path:
 
 def cmd_restore(args: argparse.Namespace, ui: Out) -> int:
     source = Path(args.file).expanduser()
-    document = _read_restore_source(source)
+    document, replaced = valid_unicode_tree(_read_restore_source(source))
     try:
         validate_export(document)
     except ValueError as exc:
@@ -375,6 +375,9 @@ def cmd_restore(args: argparse.Namespace, ui: Out) -> int:
         kept_in = store.replace_everything(document)
         kept = [kept_in] if had_data and kept_in else []
     ui.say(f"Restored {_counts(document)} from ", literal(str(source)), ".")
+    if replaced:
+        ui.say(f"{replaced} text(s) in it held a lone surrogate, which is not a character;"
+               " coach keeps each as \N{REPLACEMENT CHARACTER} (U+FFFD).")
     if kept:
         ui.say("Your previous data is kept in ", literal(str(kept[-1])), ".")
     if set_aside is not None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from coach.method import BELIEF_KEYS, Method
 from coach.models import Client, Commitment, Reflection
+from coach.textsafe import valid_unicode
 
 CSV_COLUMNS = (
     ["client", "organisation", "date", "verdict", "proposed_verdict"]
@@ -88,14 +89,9 @@ def filter_document(
 
 
 def to_json(document: dict[str, Any]) -> str:
-    try:
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        # a lone surrogate (stored from bytes that were not UTF-8) has no UTF-8
-        # form; \u escapes keep it, and a restore reads it back exactly
-        return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+    # the store keeps only real characters; a document built elsewhere gets the
+    # same treatment, so the file is always UTF-8 and reads back as written
+    return valid_unicode(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 # -- shared helpers ----------------------------------------------------------------

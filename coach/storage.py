@@ -11,10 +11,13 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable
 
 from tinydb.storages import Storage
+
+from coach.textsafe import valid_unicode, valid_unicode_tree
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -93,13 +96,22 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
 
 
 def dump_json(data: Any) -> bytes:
-    # ensure_ascii=False keeps names in any script readable in the file itself
+    return encode_json(data)[0]
+
+
+def encode_json(data: Any) -> tuple[bytes, bool]:
+    """Compact UTF-8 JSON of `data`, and whether a lone surrogate had to be replaced.
+
+    ensure_ascii=False keeps names in any script readable in the file itself,
+    and leaves a lone surrogate in the text as it is, where it is replaced
+    (see textsafe.valid_unicode) instead of being escaped as \\udXXX: two such
+    escapes side by side would read back as one other character.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     try:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return text.encode("utf-8"), False
     except UnicodeEncodeError:
-        # a lone surrogate (bytes that were not UTF-8, from argv or a paste) has no
-        # UTF-8 form; \u escapes keep it, and it reads back exactly as it was
-        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        return valid_unicode(text).encode("utf-8"), True
 
 
 def read_json_file(path: Path) -> Any:
@@ -116,11 +128,21 @@ def read_json_file(path: Path) -> Any:
     if b"\x00" in raw:
         raise DataFileError(path, "contains NUL bytes, so it is damaged")
     try:
-        return json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise DataFileError(path, "is not UTF-8 text, so it is damaged") from exc
     except json.JSONDecodeError as exc:
         raise DataFileError(path, f"is not valid JSON (line {exc.lineno}, column {exc.colno})") from exc
+    if _SURROGATE_ESCAPE.search(raw):
+        # an older coach (or a hand edit) wrote a lone surrogate as an escape:
+        # keep only real characters from here on, as every write does
+        data = valid_unicode_tree(data)[0]
+    return data
+
+
+#: \ud800-\udfff written as a JSON escape; a pair of them is a real character, and
+#: json.loads has already joined those, so only lone ones are left to replace.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def check_tinydb_shape(path: Path, data: Any) -> dict[str, dict[str, Any]]:
@@ -182,11 +204,16 @@ class AtomicJSONStorage(Storage):
         try:
             if self._before_write is not None:
                 self._before_write()
-            atomic_write_bytes(self.path, dump_json(data))
+            payload, replaced = encode_json(data)
+            atomic_write_bytes(self.path, payload)
         except BaseException:
             self._cache, self._stamp = None, None
             raise
-        self._cache, self._stamp = data, self._file_stamp()
+        if replaced:
+            # the file holds U+FFFD where our copy still has a lone surrogate: read it back
+            self._cache, self._stamp = None, None
+        else:
+            self._cache, self._stamp = data, self._file_stamp()
 
     def close(self) -> None:
         self._cache = None

@@ -27,6 +27,7 @@ from typing import Any, Iterable
 from tinydb import TinyDB
 
 from coach.lock import DataLock
+from coach.textsafe import valid_unicode
 from coach.models import Client, ClientSummary, Commitment, Draft, Reflection, now_stamp
 from coach.storage import (
     DIR_MODE,
@@ -268,10 +269,10 @@ class Store:
         return None
 
     def add_client(self, name: str, organisation: str = "", *, on: date | None = None) -> Client:
-        name = name.strip()
+        name = valid_unicode(name).strip()
         if not name:
             raise ValueError("A client needs a name.")
-        client = Client(name=name, organisation=organisation.strip(), created_on=(on or date.today()).isoformat())
+        client = Client(name=name, organisation=valid_unicode(organisation).strip(), created_on=(on or date.today()).isoformat())
         self._index.table("clients").insert(client.to_dict())
         return client
 

@@ -7,7 +7,9 @@ visible instead of letting them reach the terminal.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from typing import Any
 
 from rich.cells import cell_len, chop_cells
 from rich.text import Text
@@ -49,6 +51,43 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+#: A lone surrogate: a code point that is not a character and has no UTF-8 form.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def valid_unicode(text: str) -> str:
+    """`text` with every lone surrogate replaced by U+FFFD.
+
+    coach keeps only real characters. A lone surrogate (bytes that were not
+    UTF-8, via argv's surrogateescape or a hand-edited file) cannot be written
+    as UTF-8, and JSON would read two of them side by side back as a different
+    single character, so it is replaced where it comes in, each one by its own
+    U+FFFD.
+    """
+    return LONE_SURROGATE.sub(REPLACEMENT, text)
+
+
+def valid_unicode_tree(value: Any) -> tuple[Any, int]:
+    """A copy of a JSON-like value with `valid_unicode` applied to every string
+    (keys included), and how many strings it changed."""
+    if isinstance(value, str):
+        fixed = valid_unicode(value)
+        return fixed, int(fixed != value)
+    if isinstance(value, dict):
+        out, changed = {}, 0
+        for key, item in value.items():
+            new_key, n = valid_unicode_tree(key) if isinstance(key, str) else (key, 0)
+            new_item, m = valid_unicode_tree(item)
+            out[new_key] = new_item
+            changed += n + m
+        return out, changed
+    if isinstance(value, list):
+        items = [valid_unicode_tree(item) for item in value]
+        return [item for item, _ in items], sum(n for _, n in items)
+    return value, 0
 
 
 def literal(text: str, style: str = "", *, keep_newlines: bool = False) -> Text:

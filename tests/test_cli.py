@@ -158,6 +158,27 @@ def test_restore_into_an_empty_folder(capsys, data, tmp_path):
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o700
 
 
+def test_restore_of_a_hand_edited_file_says_which_texts_held_lone_surrogates(capsys, data, tmp_path):
+    fill(data)
+    target = tmp_path / "b.json"
+    assert run(data, "backup", "-o", str(target)) == 0
+    document = json.loads(target.read_text())
+    # escapes a JSON reader cannot join: a low surrogate before a high one, and one alone
+    # (an escaped high-then-low pair is, in JSON, the character it encodes)
+    document["clients"][0]["notes"] = "\udc00\ud800"
+    document["clients"][1]["notes"] = "x\udcff"
+    target.write_bytes(json.dumps(document).encode())  # ensure_ascii: written as \u escapes
+    assert b"\\udc00\\ud800" in target.read_bytes()
+    capsys.readouterr()
+    assert run(tmp_path / "fresh", "restore", str(target)) == 0
+    out = capsys.readouterr().out
+    assert "2 text(s) in it held a lone surrogate" in out and "U+FFFD" in out
+    with Store.open(tmp_path / "fresh") as store:
+        notes = sorted(c.notes for c in store.clients())
+    # each lone surrogate is its own U+FFFD
+    assert notes == sorted(["\ufffd\ufffd", "x\ufffd"])
+
+
 def test_status_works_while_another_coach_holds_the_lock(capsys, data):
     fill(data)
     with Store.open(data) as writer:

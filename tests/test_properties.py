@@ -39,7 +39,7 @@ from coach.dates import EARLIEST_YEAR, LATEST_YEARS_AHEAD, WEEKDAYS, DateError, 
 from coach.method import BELIEF_KEYS, load_method
 from coach.models import BeliefScore, Client, Commitment, Draft, Metric, Reflection
 from coach.store import Store
-from coach.textsafe import literal, shorten, visible
+from coach.textsafe import literal, shorten, valid_unicode, valid_unicode_tree, visible
 
 TODAY = date(2026, 11, 23)  # a Monday
 CORE = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -97,13 +97,13 @@ def named(text_strategy):
 
 
 def json_form(text: str) -> str:
-    """What JSON keeps of `text`: a high and low surrogate side by side are one character.
+    """What coach keeps of `text`: every lone surrogate becomes U+FFFD, one each.
 
-    Lone surrogates are stored as \\u escapes and come back as they were; only
-    a pair (which no keyboard, paste or argv produces as two code points) is
-    read back as the astral character it encodes.
+    Decided (README, "Your data"): coach stores only real characters. Two lone
+    surrogates side by side stay two replacement characters; JSON never gets
+    the chance to join them into another character.
     """
-    return json.loads(json.dumps(text))
+    return valid_unicode(text)
 
 
 # -- the Store keeps every text exactly ---------------------------------------------
@@ -143,7 +143,7 @@ def test_store_keeps_every_text_exactly(
         with Store.open(data_dir) as store:
             added = store.add_client(name, organisation, on=TODAY)
             # add_client trims the ends of the name and organisation, and only that
-            assert (added.name, added.organisation) == (name.strip(), organisation.strip())
+            assert (added.name, added.organisation) == (json_form(name).strip(), json_form(organisation).strip())
             client = store.client(added.id)
             client.name, client.organisation, client.notes = name, organisation, notes
             client.objectives = list(objectives)
@@ -208,24 +208,47 @@ def test_blank_names_are_refused_and_nothing_else_is(name):
     with tempfile.TemporaryDirectory() as tmp:
         with Store.open(Path(tmp) / "data") as store:
             if name.strip():
-                assert store.add_client(name).name == name.strip()
+                assert store.add_client(name).name == json_form(name).strip()
             else:
                 with pytest.raises(ValueError):
                     store.add_client(name)
                 assert store.clients() == []
 
 
-def test_lone_surrogates_are_storable():
-    """Decided: a lone surrogate is kept (as a \\u escape on disk) and read back as it was."""
+@pytest.mark.parametrize("text", ["Ana\udcff", "\ud800\udc00", "\udbff\udfff", "x\ud83d", "\udc00\ud800"])
+def test_lone_surrogates_are_kept_as_replacement_characters(text):
+    """Decided: each lone surrogate is kept as U+FFFD, on disk and when read back."""
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         with Store.open(data_dir) as store:
-            store.add_client("Ana\udcff", "\ud800 org")
+            added = store.add_client(text, text)
+            assert added.name == valid_unicode(text)
+            client = store.client(added.id)
+            client.notes = text
+            store.save_client(client)
+            assert store.client(added.id).notes == valid_unicode(text)  # not a stale copy in memory
         raw = (data_dir / "coach.json").read_bytes()
-        assert b"\\udcff" in raw and b"\\ud800" in raw
+        assert not re.search(rb"\\u[dD][89a-fA-F]", raw)  # no surrogate escape for a reader to join
+        raw.decode("utf-8")  # strict
         with Store.open(data_dir) as store:
             [client] = store.clients()
-            assert (client.name, client.organisation) == ("Ana\udcff", "\ud800 org")
+            expected = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+            assert (client.name, client.organisation, client.notes) == (expected, expected, expected)
+            assert len(client.notes) == len(text)  # one replacement per surrogate, never one for a pair
+
+
+def test_an_older_file_with_surrogate_escapes_reads_as_replacement_characters(tmp_path):
+    """coach before this change wrote lone surrogates as \\u escapes; they now read as U+FFFD."""
+    data_dir = tmp_path / "data"
+    with Store.open(data_dir) as store:
+        store.add_client("Old")
+    index = json.loads((data_dir / "coach.json").read_text())
+    index["clients"]["1"]["notes"] = "a\udcffb"
+    index["clients"]["1"]["organisation"] = "\U0001F600"  # a real pair, escaped, stays the character
+    (data_dir / "coach.json").write_bytes(json.dumps(index, ensure_ascii=True).encode())
+    with Store.open(data_dir) as store:
+        [client] = store.clients()
+        assert (client.notes, client.organisation) == ("a\ufffdb", "\U0001F600")
 
 
 # -- exports give the text back -----------------------------------------------------
@@ -277,9 +300,8 @@ export_fields = dict(
 @given(**export_fields)
 def test_json_export_gives_every_text_back(**fields):
     document = _document(**fields)
-    # as in storage: two lone surrogates that form a pair come back as the one
-    # character they encode (no keyboard, paste or argv produces that pair)
-    assert json.loads(export.to_json(document)) == json.loads(json.dumps(document))
+    # as in storage: each lone surrogate comes back as U+FFFD, nothing else changes
+    assert json.loads(export.to_json(document)) == _accepted(document)
 
 
 CSV_CR_BUG = (
@@ -381,14 +403,52 @@ def test_markdown_export_holds_every_text(**fields):
             assert line == "| " + " | ".join(export.cell(v) for v in metric) + " |"
 
 
+def _accepted(document):
+    """The document as coach keeps it: lone surrogates replaced, nothing else."""
+    return valid_unicode_tree(document)[0]
+
+
 @settings(max_examples=100, deadline=None)
 @given(storable_text)
 @example("\ud800")
+@example("\ud800\udc00")
+@example("\udbff\udfff")
 def test_json_export_can_always_be_written_as_utf8(text):
-    """`coach export` and `coach backup` encode to_json() as UTF-8: a stored text must not make that fail."""
+    """`coach export` and `coach backup` encode to_json() as UTF-8: a stored text must not make that fail,
+    and what is read back is exactly what coach accepted."""
     document = _document(text or "N", "", text, [], [], [""] * 7, [None] * 7, ("",) * 6, "", "", "", "")
     payload = export.to_json(document).encode("utf-8")
-    assert json.loads(payload.decode("utf-8")) == document
+    assert json.loads(payload.decode("utf-8")) == _accepted(document)
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=storable_text)
+@example(text="\ud800\udc00")
+@example(text="\udbff\udfff")
+def test_backup_and_restore_give_back_exactly_what_coach_accepted(text):
+    """Store, back up, restore into a fresh folder: every text is what the first store kept."""
+    with tempfile.TemporaryDirectory() as tmp:
+        first, second = Path(tmp) / "a", Path(tmp) / "b"
+        with Store.open(first) as store:
+            client = store.add_client("N" + text, text, on=TODAY)
+            client = store.client(client.id)
+            client.notes, client.objectives = text, [text]
+            store.save_client(client)
+            reflection = Reflection(client_id=client.id, date=TODAY.isoformat())
+            reflection.beliefs["known"] = BeliefScore(3, text)
+            reflection.verdict, reflection.verdict_why = "steady", text
+            store.finish_reflection(reflection, Commitment(action="x" + text, aim="known", due="2026-12-04"))
+            kept = store.everything()
+        backup = Path(tmp) / "backup.json"
+        backup.write_bytes(export.to_json(kept).encode("utf-8"))
+        with Store.open(second) as store:
+            store.replace_everything(json.loads(backup.read_bytes().decode("utf-8")))
+            back = store.everything()
+        for doc in (kept, back):
+            doc.pop("exported_at")
+        assert back == kept
+        [c] = back["clients"]
+        assert c["notes"] == json_form(text) and c["reflections"][0]["beliefs"]["known"]["evidence"] == json_form(text)
 
 
 # -- textsafe: nothing reaches the terminal but what can be seen --------------------

@@ -28,7 +28,7 @@ from textual.widgets import Input, TextArea
 
 from coach.models import BeliefScore, Commitment, Draft, Reflection
 from coach.store import Store
-from coach.textsafe import visible
+from coach.textsafe import valid_unicode, visible
 from coach.ui.dashboard import NAME_WIDTH
 from coach.ui.reflect import ReflectionScreen
 from coach.ui.run import make_app
@@ -156,6 +156,7 @@ def seed(data_dir: Path, name: str, organisation: str, evidence: str, action: st
 async def _hostile_everywhere(name: str, organisation: str, evidence: str, action: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store, client = seed(Path(tmp) / "data", name, organisation, evidence, action)
+        evidence, action = valid_unicode(evidence), valid_unicode(action)  # what coach keeps
         label = visible(client.label)
         app = make_app(store, TODAY)
         try:
@@ -428,10 +429,10 @@ def test_a_draft_with_any_text_opens_safely_on_every_step(text, due_text):
     """The date echoes, problem line and summary show any draft text without a raw control,
     the layout holds, and the texts come back from the fields as they went in."""
     saved = asyncio.run(_walk_draft(text, "", due_text, False))
-    kept = json.loads(json.dumps(text))
+    kept = valid_unicode(text)  # what coach keeps
     assert saved.reflection.lenses.partners_notes == kept
     assert saved.reflection.verdict_why == kept and saved.commitment.action == kept
-    assert saved.due_text == json.loads(json.dumps(due_text))
+    assert saved.due_text == valid_unicode(due_text)
 
 
 FIELDS_LEAK = (
@@ -465,4 +466,4 @@ TEXT_AREA_NEWLINES = (
 @example(evidence="a\u2028b")
 def test_resuming_a_draft_keeps_its_evidence_exactly(evidence):
     saved = asyncio.run(_walk_draft("", evidence, "", False))
-    assert saved.reflection.beliefs["known"].evidence == json.loads(json.dumps(evidence))
+    assert saved.reflection.beliefs["known"].evidence == valid_unicode(evidence)
