@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from helpers.core_support import ROOT, run_python
 
 CORE = ["coach.store", "coach.storage", "coach.models", "coach.dates", "coach.insight", "coach.method",

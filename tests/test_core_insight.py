@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from helpers.core_support import reflection
 from rich.text import Text
 
 from coach.insight import Proposal, propose_verdict, shortfalls, strengths, weakest_aim
 from coach.method import BELIEF_KEYS, LENS_KEYS, VERDICT_KEYS, load_method
 from coach.models import BeliefScore
 from coach.textsafe import literal, shorten, visible
-from helpers.core_support import reflection
 
 TODAY = date(2026, 11, 23)
 HEALTHY_LENSES = dict(objectives_agreed="yes", metrics_tracked="yes", reciprocity=4, with_or_for="with",

@@ -13,9 +13,10 @@ import random
 import signal
 import time
 
+from helpers.core_support import reap, spawn_python
+
 from coach.models import Reflection
 from coach.store import Store
-from helpers.core_support import reap, spawn_python
 
 WORKER = r"""
 import random, sys

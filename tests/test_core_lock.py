@@ -10,11 +10,11 @@ import socket
 import time
 
 import pytest
+from helpers.core_support import reap, run_python, spawn_python
 
 from coach.lock import DataLock
 from coach.storage import ReadOnlyError
 from coach.store import Store
-from helpers.core_support import reap, run_python, spawn_python
 
 # A child that opens the store and reports what it got, as JSON on stdout.
 PROBE = """

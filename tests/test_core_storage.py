@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from helpers.core_support import commitment, reflection
 
 import coach.store as store_module
 from coach.lock import DataLock
@@ -30,7 +31,6 @@ from coach.storage import (
     read_json_file,
 )
 from coach.store import SCHEMA_VERSION, Store, permission_warnings
-from helpers.core_support import commitment, reflection
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

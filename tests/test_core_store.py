@@ -10,12 +10,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers.core_support import commitment, reflection
 
 from coach.method import BELIEF_KEYS
 from coach.models import BeliefScore, Client, Commitment, Draft, Metric
 from coach.storage import DataFileError
 from coach.store import SCHEMA_VERSION, Store, summarise, validate_export
-from helpers.core_support import commitment, reflection
 
 MON = date(2026, 11, 23)
 

@@ -8,9 +8,23 @@ import json
 
 import pytest
 
-from coach.export import CSV_COLUMNS, cell, filter_document, to_csv, to_json, to_markdown
+from coach.export import (
+    CSV_COLUMNS,
+    cell,
+    filter_document,
+    to_csv,
+    to_json,
+    to_markdown,
+)
 from coach.method import BELIEF_KEYS, load_method
-from coach.models import BeliefScore, Client, Commitment, Metric, PartnershipLenses, Reflection
+from coach.models import (
+    BeliefScore,
+    Client,
+    Commitment,
+    Metric,
+    PartnershipLenses,
+    Reflection,
+)
 from coach.store import Store
 
 TRICKY = 'Said "yes | no"\nthen left'

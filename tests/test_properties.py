@@ -35,7 +35,15 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from coach import export
-from coach.dates import EARLIEST_YEAR, LATEST_YEARS_AHEAD, WEEKDAYS, DateError, _relative, parse_date, parse_due
+from coach.dates import (
+    EARLIEST_YEAR,
+    LATEST_YEARS_AHEAD,
+    WEEKDAYS,
+    DateError,
+    _relative,
+    parse_date,
+    parse_due,
+)
 from coach.method import BELIEF_KEYS, load_method
 from coach.models import BeliefScore, Client, Commitment, Draft, Metric, Reflection
 from coach.store import Store

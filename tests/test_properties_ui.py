@@ -23,16 +23,16 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len, chop_cells
+from test_properties import COMBINING, MARKUP, WIDE, hostile_text, named, storable_text
 from textual import events
 from textual.widgets import Input, TextArea
 
 from coach.models import BeliefScore, Commitment, Draft, Reflection
 from coach.store import Store
 from coach.textsafe import valid_unicode, visible
-from coach.ui.dashboard import NAME_WIDTH
-from coach.ui.reflect import ReflectionScreen
 from coach.ui.run import make_app
-from test_properties import COMBINING, MARKUP, WIDE, hostile_text, named, storable_text
+from coach.ui.screens.reflect import ReflectionScreen
+from coach.ui.widgets.dashboard import NAME_WIDTH
 
 TODAY = date(2026, 11, 23)  # a Monday
 SIZE = (80, 24)

@@ -33,11 +33,11 @@ from rich.segment import Segment
 from rich.style import Style
 
 from coach.store import Store
-from coach.ui.home import HomeScreen
-from coach.ui.history import HistoryScreen
-from coach.ui.reflect import ReflectionScreen
-from coach.ui.review import ReviewScreen
 from coach.ui.run import make_app
+from coach.ui.screens.history import HistoryScreen
+from coach.ui.screens.home import HomeScreen
+from coach.ui.screens.reflect import ReflectionScreen
+from coach.ui.screens.review import ReviewScreen
 from tests.helpers.ui_support import wait_for
 
 TODAY = date(2026, 11, 23)  # a Monday

@@ -13,12 +13,13 @@ from textual.widgets import DataTable, Input, Static
 from coach.agenda import build_agenda
 from coach.models import Metric
 from coach.store import Store
-from coach.ui.agenda import AgendaScreen
-from coach.ui.clients import ClientEditDialog, ClientsScreen
-from coach.ui.dialogs import ConfirmDialog
-from coach.ui.steps import PartnersStep
-from coach.ui.terms import TermsScreen
+from coach.ui.dialogs.client_edit import ClientEditDialog
+from coach.ui.dialogs.confirm import ConfirmDialog
 from coach.ui.run import make_app
+from coach.ui.screens.agenda import AgendaScreen
+from coach.ui.screens.clients import ClientsScreen
+from coach.ui.screens.terms import TermsScreen
+from coach.ui.widgets.steps import PartnersStep
 from tests.helpers.core_support import commitment, reflection
 from tests.helpers.ui_support import capture_notes, open_screen
 

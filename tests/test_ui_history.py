@@ -11,10 +11,10 @@ from textual.widgets import DataTable, Static
 
 from coach.models import BeliefScore
 from coach.store import Store
-from coach.ui.history import HistoryScreen
-from coach.ui.portfolio import PortfolioScreen
-from coach.ui.reflection_view import PastReflectionScreen
 from coach.ui.run import make_app
+from coach.ui.screens.history import HistoryScreen
+from coach.ui.screens.past_reflection import PastReflectionScreen
+from coach.ui.screens.portfolio import PortfolioScreen
 from tests.helpers.core_support import commitment, reflection
 from tests.helpers.ui_support import capture_notes, open_screen
 

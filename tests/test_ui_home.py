@@ -11,16 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.weekly_seed import TODAY, seed
 from rich.console import Console
 
 from coach.models import Draft, Reflection
 from coach.store import Store
-from coach.ui.dialogs import ResumeDialog
-from coach.ui.home import HomeScreen
-from coach.ui.reflect import ReflectionScreen
-from coach.ui.review import ReviewScreen
+from coach.ui.dialogs.resume import ResumeDialog
 from coach.ui.run import make_app
-from helpers.weekly_seed import TODAY, seed
+from coach.ui.screens.home import HomeScreen
+from coach.ui.screens.reflect import ReflectionScreen
+from coach.ui.screens.review import ReviewScreen
 
 SIZE = (80, 24)
 

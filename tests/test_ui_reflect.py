@@ -10,8 +10,8 @@ import pytest
 
 from coach.models import BeliefScore, Commitment, Reflection
 from coach.store import Store
-from coach.ui.reflect import ReflectionScreen
 from coach.ui.run import make_app
+from coach.ui.screens.reflect import ReflectionScreen
 
 TODAY = date(2026, 11, 23)  # a Monday
 SIZE = (80, 24)

@@ -9,15 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.weekly_seed import TODAY, seed, stored_commitment
 
 from coach.models import Commitment
 from coach.store import SaveError, Store
-from coach.ui.dialogs import ConfirmDialog
-from coach.ui.home import HomeScreen
-from coach.ui.reflect import ReflectionScreen
-from coach.ui.review import ReviewScreen
+from coach.ui.dialogs.confirm import ConfirmDialog
 from coach.ui.run import make_app
-from helpers.weekly_seed import TODAY, seed, stored_commitment
+from coach.ui.screens.home import HomeScreen
+from coach.ui.screens.reflect import ReflectionScreen
+from coach.ui.screens.review import ReviewScreen
 
 SIZE = (80, 24)
 

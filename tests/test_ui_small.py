@@ -20,19 +20,22 @@ from textual.widgets import Button, Footer
 
 from coach.models import Draft, Reflection
 from coach.store import Store
-from coach.ui.agenda import AgendaScreen
-from coach.ui.choices import Choices
-from coach.ui.clients import ClientEditDialog, ClientsScreen
-from coach.ui.dialogs import ConfirmDialog, NewClientDialog, ResumeDialog
-from coach.ui.history import HistoryScreen
-from coach.ui.home import HomeScreen
-from coach.ui.picker import ClientPicker
-from coach.ui.portfolio import PortfolioScreen
-from coach.ui.reflect import ReflectionScreen
-from coach.ui.reflection_view import PastReflectionScreen
-from coach.ui.review import ReviewScreen
+from coach.ui.dialogs.client_edit import ClientEditDialog
+from coach.ui.dialogs.client_picker import ClientPicker
+from coach.ui.dialogs.confirm import ConfirmDialog
+from coach.ui.dialogs.new_client import NewClientDialog
+from coach.ui.dialogs.resume import ResumeDialog
 from coach.ui.run import make_app
-from coach.ui.terms import TermsScreen
+from coach.ui.screens.agenda import AgendaScreen
+from coach.ui.screens.clients import ClientsScreen
+from coach.ui.screens.history import HistoryScreen
+from coach.ui.screens.home import HomeScreen
+from coach.ui.screens.past_reflection import PastReflectionScreen
+from coach.ui.screens.portfolio import PortfolioScreen
+from coach.ui.screens.reflect import ReflectionScreen
+from coach.ui.screens.review import ReviewScreen
+from coach.ui.screens.terms import TermsScreen
+from coach.ui.widgets.choices import Choices
 from tests.helpers.ui_support import wait_for
 
 TODAY = date(2026, 11, 23)

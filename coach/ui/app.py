@@ -53,7 +53,7 @@ class CoachApp(App[int]):
         # Over SSH with TERM=xterm only 16 colours exist: follow the terminal's own palette.
         if self.console.color_system in ("standard", "windows"):
             self.theme = "ansi-dark"
-        from coach.ui.home import HomeScreen
+        from coach.ui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
         for warning in self.store.warnings:
@@ -76,10 +76,16 @@ class CoachApp(App[int]):
             return False
         return True
 
+    def refuse_if_read_only(self) -> bool:
+        """The one guard before any change: True (and says why) when nothing can be saved."""
+        if self.store.read_only:
+            self.notify(self.store.read_only_reason(), title="Read-only", severity="warning", timeout=8)
+            return True
+        return False
+
     def start_reflection(self, client: Client, draft: Draft | None = None, on_done=None) -> None:
         """Open the reflection on `client`, resuming its draft if there is one."""
-        if self.store.read_only:
-            self.notify(self.store.read_only_reason(), severity="warning", timeout=8)
+        if self.refuse_if_read_only():
             return
         if draft is None:
             draft = next((d for d in self.store.drafts() if d.client_id == client.id), None)
@@ -89,13 +95,13 @@ class CoachApp(App[int]):
             self.notify("Picking up your unfinished reflection where you left it.", timeout=4)
         history = self.store.reflections(client.id)
         previous = history[-1] if history else None
-        from coach.ui.reflect import ReflectionScreen
+        from coach.ui.screens.reflect import ReflectionScreen
 
         self.push_screen(ReflectionScreen(client, draft, previous), on_done)
 
     def save_open_drafts(self) -> None:
         """Write what is typed in any reflection on the stack to its draft, now."""
-        from coach.ui.reflect import ReflectionScreen
+        from coach.ui.screens.reflect import ReflectionScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, ReflectionScreen):

@@ -16,9 +16,17 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from coach import weekly
 from coach.models import Client
-from coach.ui.dashboard import SORTS, ClientRow, ClientTable, FilterInput, selection_text, this_week_text
-from coach.ui.dialogs import ResumeDialog
-from coach.ui.picker import ClientPicker
+from coach.ui.access import CoachAccess
+from coach.ui.dialogs.client_picker import ClientPicker
+from coach.ui.dialogs.resume import ResumeDialog
+from coach.ui.widgets.dashboard import (
+    SORTS,
+    ClientRow,
+    ClientTable,
+    FilterInput,
+    selection_text,
+    this_week_text,
+)
 
 TAGLINE = "Once a week: score what each client would say of you, with evidence, and commit to one thing."
 
@@ -32,7 +40,7 @@ WELCOME = (
 )
 
 
-class HomeScreen(Screen):
+class HomeScreen(CoachAccess, Screen):
     AUTO_FOCUS = "#client-table"
 
     # Priority bindings run in the app's own key loop: over a laggy SSH link a
@@ -79,7 +87,7 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#this-week").border_title = "This week"
-        self.query_one(ClientTable).set_up_columns(self.app.size.width)
+        self.query_one(ClientTable).set_up_columns(self.coach.size.width)
         self.call_after_refresh(self.launch)
 
     def on_screen_resume(self) -> None:
@@ -101,7 +109,7 @@ class HomeScreen(Screen):
 
     def refresh_all(self) -> None:
         """Read the clients again and redraw everything (after a reflection, a review, an edit)."""
-        everyone = self.app.store.clients(include_archived=True)  # archived reflections still count in the rhythm
+        everyone = self.coach.store.clients(include_archived=True)  # archived reflections still count in the rhythm
         clients = [c for c in everyone if not c.archived]
         self.rows = [ClientRow.of(client) for client in clients]
         first_run = not clients
@@ -109,7 +117,7 @@ class HomeScreen(Screen):
             self.query_one(selector).display = first_run
         for selector in ("#home-bar", "#client-table", "#selection", "#this-week"):
             self.query_one(selector).display = not first_run
-        self.query_one("#this-week-text", Static).update(this_week_text(everyone, self.app.method, self.app.today, self.app.size.width))
+        self.query_one("#this-week-text", Static).update(this_week_text(everyone, self.coach.method, self.coach.today, self.coach.size.width))
         self.apply_view()
 
     def apply_view(self) -> None:
@@ -117,7 +125,7 @@ class HomeScreen(Screen):
         typed = self.query_one("#filter", Input).value
         shown = [row for row in self.rows if row.matches(typed)]
         self.shown = sorted(shown, key=self.sort.order)
-        self.query_one(ClientTable).show(self.shown, self.app.method, self.app.today)
+        self.query_one(ClientTable).show(self.shown, self.coach.method, self.coach.today)
         self.show_bar()
         self.show_selection()
 
@@ -145,7 +153,7 @@ class HomeScreen(Screen):
         self.show_bar()
 
     def show_selection(self) -> None:
-        self.query_one("#selection", Static).update(selection_text(self.selected_row(), self.app.today))
+        self.query_one("#selection", Static).update(selection_text(self.selected_row(), self.coach.today))
 
     def selected_row(self) -> ClientRow | None:
         selected = self.query_one(ClientTable).selected_id()
@@ -153,7 +161,7 @@ class HomeScreen(Screen):
 
     def selected_client(self) -> Client | None:
         selected = self.query_one(ClientTable).selected_id()
-        return self.app.store.client(selected) if selected else None
+        return self.coach.store.client(selected) if selected else None
 
     def on_data_table_row_highlighted(self) -> None:
         self.show_selection()
@@ -175,9 +183,9 @@ class HomeScreen(Screen):
         self._reflect_on(self.query_one(ClientTable).selected_id())
 
     def _reflect_on(self, client_id: str | None) -> None:
-        client = self.app.store.client(client_id) if client_id else None
+        client = self.coach.store.client(client_id) if client_id else None
         if client is not None:
-            self.app.start_reflection(client, on_done=self._reflection_done)
+            self.coach.start_reflection(client, on_done=self._reflection_done)
 
     # -- filter and sort -------------------------------------------------------
 
@@ -207,20 +215,20 @@ class HomeScreen(Screen):
 
     def launch(self) -> None:
         """An unfinished reflection first, then what has come due."""
-        if self.app.store.read_only:
+        if self.coach.store.read_only:
             return  # nothing could be saved; the This-week panel shows what is due
         if not self.offer_drafts(then=self.offer_review):
             self.offer_review()
 
     def offer_drafts(self, then=None) -> bool:
         """Offer the newest unfinished reflection; True when a dialog was shown."""
-        if self.app.store.read_only:
+        if self.coach.store.read_only:
             return False
-        for draft in self.app.store.drafts():
-            client = self.app.store.client(draft.client_id)
+        for draft in self.coach.store.drafts():
+            client = self.coach.store.client(draft.client_id)
             if client is None:
                 continue
-            steps = len(self.app.method.beliefs) + 5
+            steps = len(self.coach.method.beliefs) + 5
 
             def chosen(choice: str, draft=draft, client=client) -> None:
                 if choice == "resume":
@@ -229,89 +237,83 @@ class HomeScreen(Screen):
                         if then is not None:
                             then()
 
-                    self.app.start_reflection(client, draft, done)
+                    self.coach.start_reflection(client, draft, done)
                     return
                 if choice == "discard":
-                    self.app.guarded_save(lambda: self.app.store.discard_draft(draft.id), what="Discarding")
+                    self.coach.guarded_save(lambda: self.coach.store.discard_draft(draft.id), what="Discarding")
                 if then is not None:
                     then()
 
-            self.app.push_screen(ResumeDialog(draft, client, steps), chosen)
+            self.coach.push_screen(ResumeDialog(draft, client, steps), chosen)
             return True  # one offer per launch; the others stay for later
         return False
 
     def offer_review(self) -> None:
-        due = weekly.due_commitments(self.app.store.clients(), self.app.today)
+        due = weekly.due_commitments(self.coach.store.clients(), self.coach.today)
         if not due:
             return
-        from coach.ui.review import ReviewScreen
+        from coach.ui.screens.review import ReviewScreen
 
         items = [(item.client, item.commitment) for item in due]
-        self.app.push_screen(ReviewScreen(items, heading="due or overdue"))
+        self.coach.push_screen(ReviewScreen(items, heading="due or overdue"))
 
     # -- actions -----------------------------------------------------------------
-
-    def _refuse_if_read_only(self) -> bool:
-        if self.app.store.read_only:
-            self.app.notify(self.app.store.read_only_reason(), severity="warning", timeout=8)
-            return True
-        return False
 
     def _need_client(self) -> Client | None:
         client = self.selected_client()
         if client is None:
-            self.app.notify("Add a client first: press n to start a reflection.", timeout=5)
+            self.coach.notify("Add a client first: press n to start a reflection.", timeout=5)
         return client
 
     def action_new_reflection(self) -> None:
-        if self._refuse_if_read_only():
+        if self.coach.refuse_if_read_only():
             return
 
         def picked(client: Client | None) -> None:
             if client is not None:
-                self.app.start_reflection(client, on_done=self._reflection_done)
+                self.coach.start_reflection(client, on_done=self._reflection_done)
 
-        self.app.push_screen(ClientPicker(), picked)
+        self.coach.push_screen(ClientPicker(), picked)
 
     def action_review(self) -> None:
-        if self._refuse_if_read_only():
+        if self.coach.refuse_if_read_only():
             return
-        items = weekly.open_commitments(self.app.store.clients())
+        items = weekly.open_commitments(self.coach.store.clients())
         if not items:
-            self.app.notify("No open commitment to review; each reflection ends with one.", timeout=5)
+            self.coach.notify("No open commitment to review; each reflection ends with one.", timeout=5)
             return
         selected = self.query_one(ClientTable).selected_id()
         start = next((n for n, (client, _) in enumerate(items) if client.id == selected), 0)
-        from coach.ui.review import ReviewScreen
+        from coach.ui.screens.review import ReviewScreen
 
-        self.app.push_screen(ReviewScreen(items, start=start, heading="open commitments"))
+        self.coach.push_screen(ReviewScreen(items, start=start, heading="open commitments"))
 
     def action_history(self) -> None:
         client = self._need_client()
         if client is not None:
-            from coach.ui.history import HistoryScreen
+            from coach.ui.screens.history import HistoryScreen
 
-            self.app.push_screen(HistoryScreen(client.id))
+            self.coach.push_screen(HistoryScreen(client.id))
 
     def action_agenda(self) -> None:
         client = self._need_client()
         if client is not None:
-            from coach.ui.agenda import AgendaScreen
+            from coach.ui.screens.agenda import AgendaScreen
 
-            self.app.push_screen(AgendaScreen(client.id))
+            self.coach.push_screen(AgendaScreen(client.id))
 
     def action_clients(self) -> None:
-        from coach.ui.clients import ClientsScreen
+        from coach.ui.screens.clients import ClientsScreen
 
-        self.app.push_screen(ClientsScreen())
+        self.coach.push_screen(ClientsScreen())
 
     def action_portfolio(self) -> None:
-        from coach.ui.portfolio import PortfolioScreen
+        from coach.ui.screens.portfolio import PortfolioScreen
 
-        self.app.push_screen(PortfolioScreen())
+        self.coach.push_screen(PortfolioScreen())
 
     async def action_quit(self) -> None:
-        await self.app.action_quit()
+        await self.coach.action_quit()
 
     def _reflection_done(self, saved: bool | None) -> None:
         self.refresh_all()

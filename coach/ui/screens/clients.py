@@ -6,85 +6,24 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
 
 from coach.models import Client
-from coach.store import BACKUPS_DIR
 from coach.storage import SaveError, describe_os_error
+from coach.store import BACKUPS_DIR
 from coach.textsafe import literal, shorten
-from coach.ui.dialogs import ConfirmDialog, NewClientDialog
-from coach.ui.fields import NoteArea, TextField
-from coach.ui.settle import settle
+from coach.ui.access import CoachAccess
+from coach.ui.dialogs.client_edit import ClientEditDialog
+from coach.ui.dialogs.confirm import ConfirmDialog
+from coach.ui.dialogs.new_client import NewClientDialog
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-class ClientEditDialog(ModalScreen[Client | None]):
-    """Edit a client's name, organisation and notes; dismissed with the saved client."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="edit_client.save", priority=True),
-        Binding("ctrl+l,escape", "cancel", "Cancel", id="edit_client.cancel"),
-    ]
-
-    def __init__(self, client: Client) -> None:
-        super().__init__()
-        self.client = client
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label("Edit client", classes="dialog-title")
-            with VerticalScroll(id="edit-fields", can_focus=False):
-                yield Label("Name (required)")
-                yield TextField(self.client.name, id="name")
-                yield Label("Organisation")
-                yield TextField(self.client.organisation, id="organisation")
-                yield Label("Notes: who they are, how they like to work")
-                yield NoteArea(self.client.notes, id="notes")
-                yield Static("", id="problem", classes="problem")
-            with Horizontal(classes="buttons"):
-                # Text, not str: a Button label parses markup, and "[ctrl+s]" must stay as typed
-                yield Button(Text("Save [ctrl+s]"), variant="primary", id="save")
-                yield Button(Text("Cancel [ctrl+l]"), id="cancel")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
-
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            await self.action_save()
-        else:
-            self.action_cancel()
-
-    async def action_save(self) -> None:
-        await settle(self.app)
-        name = self.query_one("#name", TextField).kept_value.strip()
-        if not name:
-            self.query_one("#problem", Static).update("A client needs a name.")
-            self.query_one("#name", Input).focus()
-            return
-        store = self.app.store
-        client = store.client(self.client.id) or self.client  # the freshest copy, so nothing else is undone
-        client.name = name
-        client.organisation = self.query_one("#organisation", TextField).kept_value.strip()
-        client.notes = self.query_one("#notes", NoteArea).kept_text
-        if self.app.guarded_save(lambda: store.save_client(client), what="The client"):
-            self.dismiss(client)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ClientsScreen(Screen):
+class ClientsScreen(CoachAccess, Screen):
     BINDINGS = [
         Binding("n", "add", "Add", id="clients.add"),
         Binding("e", "edit", "Edit", id="clients.edit"),
@@ -119,7 +58,7 @@ class ClientsScreen(Screen):
     def load(self, select: str | None = None) -> None:
         table = self.query_one("#clients-table", DataTable)
         select = select or self.selected_id()
-        clients = sorted(self.app.store.clients(include_archived=True), key=lambda c: (c.archived, c.name.casefold()))
+        clients = sorted(self.coach.store.clients(include_archived=True), key=lambda c: (c.archived, c.name.casefold()))
         table.clear()
         for client in clients:
             table.add_row(
@@ -142,7 +81,7 @@ class ClientsScreen(Screen):
 
     def selected(self) -> Client | None:
         client_id = self.selected_id()
-        return self.app.store.client(client_id) if client_id else None
+        return self.coach.store.client(client_id) if client_id else None
 
     def on_data_table_row_highlighted(self) -> None:
         self.show_detail()
@@ -173,67 +112,61 @@ class ClientsScreen(Screen):
 
     # -- actions -----------------------------------------------------------------
 
-    def _writable(self) -> bool:
-        if self.app.store.read_only:
-            self.app.notify(self.app.store.read_only_reason(), severity="warning", timeout=8)
-            return False
-        return True
-
     def _need_client(self) -> Client | None:
         client = self.selected()
         if client is None:
-            self.app.notify("No client chosen: press n to add one.", timeout=4)
+            self.coach.notify("No client chosen: press n to add one.", timeout=4)
         return client
 
     def action_add(self) -> None:
-        if not self._writable():
+        if self.coach.refuse_if_read_only():
             return
 
         def created(client: Client | None) -> None:
             if client is not None:
                 self.load(select=client.id)
 
-        self.app.push_screen(NewClientDialog(), created)
+        self.coach.push_screen(NewClientDialog(), created)
 
     def action_edit(self) -> None:
         client = self._need_client()
-        if client is None or not self._writable():
+        if client is None or self.coach.refuse_if_read_only():
             return
-        self.app.push_screen(ClientEditDialog(client), lambda saved: self.load())
+        self.coach.push_screen(ClientEditDialog(client), lambda saved: self.load())
 
     def action_terms(self) -> None:
         client = self._need_client()
-        if client is None or not self._writable():
+        if client is None or self.coach.refuse_if_read_only():
             return
-        from coach.ui.terms import TermsScreen
+        from coach.ui.screens.terms import TermsScreen
 
-        self.app.push_screen(TermsScreen(client.id), lambda saved: self.load())
+        self.coach.push_screen(TermsScreen(client.id), lambda saved: self.load())
 
     def action_history(self) -> None:
         client = self._need_client()
         if client is not None:
-            from coach.ui.history import HistoryScreen
+            from coach.ui.screens.history import HistoryScreen
 
-            self.app.push_screen(HistoryScreen(client.id))
+            self.coach.push_screen(HistoryScreen(client.id))
 
     def action_archive(self) -> None:
         client = self._need_client()
-        if client is None or not self._writable():
+        if client is None or self.coach.refuse_if_read_only():
             return
         archive = not client.archived
-        if self.app.guarded_save(lambda: self.app.store.set_archived(client.id, archive), what="The change"):
+        if self.coach.guarded_save(lambda: self.coach.store.set_archived(client.id, archive), what="The change"):
             if archive:
                 message = f"{shorten(client.name, 40)} is archived: off home and the portfolio, history kept. Press a again to restore."
             else:
                 message = f"{shorten(client.name, 40)} is restored."
-            self.app.notify(message, timeout=5, markup=False)
+            self.coach.notify(message, timeout=5, markup=False)
         self.load(select=client.id)
 
     def action_delete(self) -> None:
         client = self._need_client()
-        if client is None or not self._writable():
+        if client is None or self.coach.refuse_if_read_only():
             return
-        store = self.app.store
+        store = self.coach.store
         reflections = len(store.reflections(client.id))
         commitments = len(store.commitments(client.id))
         drafts = sum(1 for d in store.drafts() if d.client_id == client.id)
@@ -251,10 +184,10 @@ class ClientsScreen(Screen):
             if delete:
                 self._delete(client)
 
-        self.app.push_screen(ConfirmDialog("Delete this client?", body, "Delete"), answered)
+        self.coach.push_screen(ConfirmDialog("Delete this client?", body, "Delete"), answered)
 
     def _delete(self, client: Client) -> None:
-        store = self.app.store
+        store = self.coach.store
         kept = []
 
         def delete() -> None:
@@ -264,9 +197,9 @@ class ClientsScreen(Screen):
                 raise SaveError(f"Could not take a backup first: {describe_os_error(exc, store.data_dir / BACKUPS_DIR)}. Nothing was deleted.") from exc
             store.delete_client(client.id)
 
-        if self.app.guarded_save(delete, what="The deletion"):
+        if self.coach.guarded_save(delete, what="The deletion"):
             where = kept[0] if kept and kept[0] else store.data_dir / BACKUPS_DIR
-            self.app.notify(f"{shorten(client.name, 40)} is deleted. The backup taken just before is in {where}.", timeout=10, markup=False)
+            self.coach.notify(f"{shorten(client.name, 40)} is deleted. The backup taken just before is in {where}.", timeout=10, markup=False)
         self.load()
 
     def action_back(self) -> None:

@@ -15,6 +15,7 @@ from coach.method import BELIEF_KEYS, Method
 from coach.models import Client
 from coach.textsafe import literal, shorten
 from coach.trends import HABIT_LOW, habit_sentence, habits, portfolio_averages
+from coach.ui.access import CoachAccess
 
 # Column headings that fit seven beliefs in 80 columns; the legend spells them out.
 SHORT_NAMES = {
@@ -38,7 +39,7 @@ def score_cell(score: int | None) -> Text:
     return Text(str(score), justify="center")
 
 
-class PortfolioScreen(Screen):
+class PortfolioScreen(CoachAccess, Screen):
     BINDINGS = [
         Binding("h", "history", "History", id="portfolio.history"),
         Binding("b,ctrl+l", "back", "Back", id="portfolio.back"),
@@ -70,8 +71,8 @@ class PortfolioScreen(Screen):
         self.load()
 
     def load(self) -> None:
-        method: Method = self.app.method
-        self.clients = self.app.store.clients()
+        method: Method = self.coach.method
+        self.clients = self.coach.store.clients()
         table = self.query_one("#portfolio-table", DataTable)
         table.clear()
         rows = []
@@ -98,7 +99,7 @@ class PortfolioScreen(Screen):
         self.query_one("#portfolio-habits", Static).update(self.habits_text(rows))
 
     def habits_text(self, rows) -> Text:
-        method: Method = self.app.method
+        method: Method = self.coach.method
         found = habits(rows)
         text = Text("Across your clients\n", style="bold")
         if len(rows) < 2:
@@ -119,11 +120,11 @@ class PortfolioScreen(Screen):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if key == AVERAGE_ROW:
-            self.app.notify("Choose a client's row to see their history.", timeout=3)
+            self.coach.notify("Choose a client's row to see their history.", timeout=3)
             return
-        from coach.ui.history import HistoryScreen
+        from coach.ui.screens.history import HistoryScreen
 
-        self.app.push_screen(HistoryScreen(key))
+        self.coach.push_screen(HistoryScreen(key))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_history()

@@ -14,9 +14,10 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from coach.models import Client, Metric
 from coach.textsafe import literal
-from coach.ui.dialogs import ConfirmDialog
-from coach.ui.fields import TextField
+from coach.ui.access import CoachAccess
+from coach.ui.dialogs.confirm import ConfirmDialog
 from coach.ui.settle import settle
+from coach.ui.widgets.fields import TextField
 
 
 class ObjectiveRow(Horizontal):
@@ -50,7 +51,7 @@ class MetricRow(Horizontal):
         return Metric(name=name, target=target, current=current)
 
 
-class TermsScreen(Screen[bool]):
+class TermsScreen(CoachAccess, Screen[bool]):
     """Dismissed with True when the terms were saved."""
 
     BINDINGS = [
@@ -89,7 +90,7 @@ class TermsScreen(Screen[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.client = self.app.store.client(self.client_id)
+        self.client = self.coach.store.client(self.client_id)
         if self.client is None:
             self.query_one("#terms-title", Static).update("This client no longer exists.")
             return
@@ -135,7 +136,7 @@ class TermsScreen(Screen[bool]):
     def action_remove_row(self) -> None:
         current = self._focused_row()
         if current is None:
-            self.app.notify("Move to the row to remove first.", timeout=3)
+            self.coach.notify("Move to the row to remove first.", timeout=3)
             return
         box = current.parent
         siblings = list(box.children) if box is not None else []
@@ -156,17 +157,16 @@ class TermsScreen(Screen[bool]):
         objectives, metrics = self.values()
         unnamed = [m for m in metrics if not m.name]
         if unnamed:
-            self.app.notify("Each metric needs a name; give it one or remove the row (ctrl+r).", severity="warning")
+            self.coach.notify("Each metric needs a name; give it one or remove the row (ctrl+r).", severity="warning")
             return
-        if self.app.store.read_only:
-            self.app.notify(self.app.store.read_only_reason(), severity="warning", timeout=8)
+        if self.coach.refuse_if_read_only():
             return
-        store = self.app.store
+        store = self.coach.store
         client = store.client(self.client_id) or self.client  # the freshest copy, so nothing else is undone
         client.objectives = objectives
         client.metrics = metrics
-        if self.app.guarded_save(lambda: store.save_client(client), what="The terms"):
-            self.app.notify("Terms saved.", timeout=3)
+        if self.coach.guarded_save(lambda: store.save_client(client), what="The terms"):
+            self.coach.notify("Terms saved.", timeout=3)
             self.dismiss(True)
 
     def action_cancel(self) -> None:
@@ -178,6 +178,6 @@ class TermsScreen(Screen[bool]):
             if discard:
                 self.dismiss(False)
 
-        self.app.push_screen(
+        self.coach.push_screen(
             ConfirmDialog("Discard your changes?", "The terms typed here have not been saved.", "Discard"), answered
         )

@@ -4,7 +4,6 @@ both sides, so the user sees why."""
 
 from __future__ import annotations
 
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +15,13 @@ from coach.dates import day_month, iso_day
 from coach.method import Method
 from coach.models import Client, Commitment, Reflection
 from coach.textsafe import literal, shorten
-from coach.trends import BeliefTrend, belief_trends, changes_between, previous_reflection
+from coach.trends import (
+    BeliefTrend,
+    belief_trends,
+    changes_between,
+    previous_reflection,
+)
+from coach.ui.access import CoachAccess
 
 SPARK_CELLS = 12  # the sparkline's width: the last 12 scores, or fewer drawn wider
 DIGITS_SHOWN = 5  # the last few scores, spelled out: bars alone do not read in every terminal
@@ -66,7 +71,7 @@ class BeliefTrendRow(Horizontal):
         yield Label(digits or "not scored yet", classes="trend-digits")
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(CoachAccess, Screen):
     BINDINGS = [
         Binding("o", "open", "Open", id="history.open"),
         Binding("a", "agenda", "Agenda", id="history.agenda"),
@@ -107,7 +112,7 @@ class HistoryScreen(Screen):
 
     def _commitment_width(self) -> int:
         """The commitment column takes what the others leave, so the outcome stays in view."""
-        return max(12, min(40, self.app.size.width - 50))
+        return max(12, min(40, self.coach.size.width - 50))
 
     def on_resize(self) -> None:
         table = self.query_one("#timeline", DataTable)
@@ -124,7 +129,7 @@ class HistoryScreen(Screen):
             self.load()
 
     def load(self) -> None:
-        store = self.app.store
+        store = self.coach.store
         self.client = store.client(self.client_id)
         if self.client is None:
             self.query_one("#history-title", Static).update("This client no longer exists.")
@@ -144,7 +149,7 @@ class HistoryScreen(Screen):
     def _fill_trends(self) -> None:
         box = self.query_one("#trends", Vertical)
         box.remove_children()
-        method: Method = self.app.method
+        method: Method = self.coach.method
         if not self.reflections:
             box.mount(Static(Text("No reflection on this client yet.", style="italic")))
             return
@@ -158,7 +163,7 @@ class HistoryScreen(Screen):
             commitment = self.commitments.get(reflection.commitment_id)
             table.add_row(
                 reflection.date,
-                self.app.method.verdict_name(reflection.verdict) or "–",
+                self.coach.method.verdict_name(reflection.verdict) or "–",
                 literal(shorten(commitment.action, self._commitment_width())) if commitment else Text("none", style="dim"),
                 self._outcome(commitment),
                 key=reflection.id,
@@ -173,7 +178,7 @@ class HistoryScreen(Screen):
             return Text("–")
         if commitment.is_open:
             return Text(f"Open, due {day_month(iso_day(commitment.due)) if iso_day(commitment.due) else commitment.due}" if commitment.due else "Open")
-        return Text(self.app.method.outcome_name(commitment.status))
+        return Text(self.coach.method.outcome_name(commitment.status))
 
     def selected_id(self) -> str | None:
         table = self.query_one("#timeline", DataTable)
@@ -207,7 +212,7 @@ class HistoryScreen(Screen):
         earlier = previous_reflection(self.reflections, reflection.id)
         if earlier is None:
             return [(Text(f"{reflection.date} is the first reflection on this client: nothing to compare with yet."), "line")]
-        method: Method = self.app.method
+        method: Method = self.coach.method
         blocks = [(Text(f"From {earlier.date} to {reflection.date}", style="bold"), "line")]
         commitment = self.commitments.get(earlier.commitment_id)
         if commitment is not None:
@@ -240,16 +245,16 @@ class HistoryScreen(Screen):
     def action_open(self) -> None:
         reflection = self.selected()
         if reflection is None:
-            self.app.notify("There is no reflection to open yet.", timeout=4)
+            self.coach.notify("There is no reflection to open yet.", timeout=4)
             return
-        from coach.ui.reflection_view import PastReflectionScreen
+        from coach.ui.screens.past_reflection import PastReflectionScreen
 
-        self.app.push_screen(PastReflectionScreen(self.client_id, reflection.id))
+        self.coach.push_screen(PastReflectionScreen(self.client_id, reflection.id))
 
     def action_agenda(self) -> None:
-        from coach.ui.agenda import AgendaScreen
+        from coach.ui.screens.agenda import AgendaScreen
 
-        self.app.push_screen(AgendaScreen(self.client_id))
+        self.coach.push_screen(AgendaScreen(self.client_id))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -15,9 +15,10 @@ from textual.widgets import Footer, Header, Input, Label, Static
 from coach.agenda import agenda_filename, build_agenda
 from coach.storage import SaveError, atomic_write_bytes
 from coach.textsafe import literal
-from coach.ui.dialogs import ConfirmDialog
-from coach.ui.fields import TextField
+from coach.ui.access import CoachAccess
+from coach.ui.dialogs.confirm import ConfirmDialog
 from coach.ui.settle import settle
+from coach.ui.widgets.fields import TextField
 
 
 def agenda_view(markdown: str) -> Text:
@@ -29,7 +30,7 @@ def agenda_view(markdown: str) -> Text:
     return text
 
 
-class AgendaScreen(Screen):
+class AgendaScreen(CoachAccess, Screen):
     BINDINGS = [
         Binding("c", "copy", "Copy", id="agenda.copy"),
         Binding("s", "save", "Save to file", id="agenda.save"),
@@ -55,24 +56,24 @@ class AgendaScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        store = self.app.store
+        store = self.coach.store
         client = store.client(self.client_id)
         if client is None:
             self.query_one("#agenda-title", Static).update("This client no longer exists.")
             return
-        self.markdown = build_agenda(client, store.reflections(self.client_id), self.app.method, self.app.today)
+        self.markdown = build_agenda(client, store.reflections(self.client_id), self.coach.method, self.coach.today)
         title = Text("Agenda for meeting as partners · ", style="bold")
         title.append_text(literal(client.label, "bold"))
         self.query_one("#agenda-title", Static).update(title)
         self.query_one("#agenda-text", Static).update(agenda_view(self.markdown))
-        self.query_one("#agenda-path", Input).value = agenda_filename(client, self.app.today)
+        self.query_one("#agenda-path", Input).value = agenda_filename(client, self.coach.today)
         self.query_one("#agenda-body").focus()
 
     def action_copy(self) -> None:
         if not self.markdown:
             return
-        self.app.copy_to_clipboard(self.markdown)
-        self.app.notify(
+        self.coach.copy_to_clipboard(self.markdown)
+        self.coach.notify(
             "Sent to your clipboard through the terminal (OSC 52), which works over SSH in many "
             "terminals; some ignore it (macOS Terminal, tmux without set-clipboard). "
             "If nothing pastes, save it to a file with s.",
@@ -88,8 +89,8 @@ class AgendaScreen(Screen):
         if not path.is_absolute():
             path = Path.cwd() / path
         if path.is_dir():
-            client = self.app.store.client(self.client_id)
-            path = path / agenda_filename(client, self.app.today) if client else path
+            client = self.coach.store.client(self.client_id)
+            path = path / agenda_filename(client, self.coach.today) if client else path
         return path
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -102,7 +103,7 @@ class AgendaScreen(Screen):
         await settle(self.app)
         path = self.target_path()
         if path is None:
-            self.app.notify("Type a file name to save the agenda to.", severity="warning")
+            self.coach.notify("Type a file name to save the agenda to.", severity="warning")
             self.query_one("#agenda-path", Input).focus()
             return
         if path.exists():
@@ -114,7 +115,7 @@ class AgendaScreen(Screen):
             body = Text("There is already a file at ")
             body.append_text(literal(str(path), "bold"))
             body.append(". Replace it with this agenda?")
-            self.app.push_screen(ConfirmDialog("Replace the file?", body, "Replace"), answered)
+            self.coach.push_screen(ConfirmDialog("Replace the file?", body, "Replace"), answered)
             return
         self.write(path)
 
@@ -122,9 +123,9 @@ class AgendaScreen(Screen):
         try:
             atomic_write_bytes(path, self.markdown.encode("utf-8"))
         except SaveError as exc:
-            self.app.notify(f"The agenda was not saved. {exc}", title="Not saved", severity="error", timeout=12, markup=False)
+            self.coach.notify(f"The agenda was not saved. {exc}", title="Not saved", severity="error", timeout=12, markup=False)
             return
-        self.app.notify(f"Saved the agenda to {path} (readable only by you).", title="Saved", timeout=8, markup=False)
+        self.coach.notify(f"Saved the agenda to {path} (readable only by you).", title="Saved", timeout=8, markup=False)
 
     def action_back(self) -> None:
         self.dismiss()

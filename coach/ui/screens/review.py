@@ -23,11 +23,12 @@ from textual.widgets import Footer, Header, Input, Label, Static
 from coach.dates import DateError, describe, iso_day, parse_due
 from coach.models import Client, Commitment
 from coach.textsafe import literal, shorten
-from coach.ui.choices import Choices, Option
-from coach.ui.dashboard import days_phrase, weekday_date
-from coach.ui.dialogs import ConfirmDialog
-from coach.ui.fields import TextField
+from coach.ui.access import CoachAccess
+from coach.ui.dialogs.confirm import ConfirmDialog
 from coach.ui.settle import focus_in_order, settle
+from coach.ui.widgets.choices import Choices, Option
+from coach.ui.widgets.dashboard import days_phrase, weekday_date
+from coach.ui.widgets.fields import TextField
 
 # Letters that do not collide: n is "not done", so "dropped" takes x.
 OUTCOME_HOTKEYS = {"done": "d", "partly": "p", "not_done": "n", "dropped": "x"}
@@ -59,7 +60,7 @@ class ReviewItem:
 
 
 
-class ReviewScreen(Screen[int]):
+class ReviewScreen(CoachAccess, Screen[int]):
     """Dismissed with how many commitments were saved."""
 
     SUB_TITLE = "what became of your commitments"
@@ -99,7 +100,7 @@ class ReviewScreen(Screen[int]):
             with Horizontal(classes="review-row outcome-row"):
                 yield Label("Outcome", classes="question")
                 options = [
-                    Option(o.key, o.name, OUTCOME_HOTKEYS.get(o.key, o.key[0])) for o in self.app.method.outcomes
+                    Option(o.key, o.name, OUTCOME_HOTKEYS.get(o.key, o.key[0])) for o in self.coach.method.outcomes
                 ]
                 yield Choices(options, id="outcome")
             with Horizontal(classes="review-row"):
@@ -156,7 +157,7 @@ class ReviewScreen(Screen[int]):
             line.append(" · ")
             line.append_text(literal(shorten(item.commitment.action, 34)))
             due = iso_day(item.commitment.due)
-            state = item.result or (days_phrase(due, self.app.today) if due else "no due date")
+            state = item.result or (days_phrase(due, self.coach.today) if due else "no due date")
             line.append(f" · {state}", style="dim" if item.result else "")
             line.truncate(self.size.width - 2 if self.size.width > 10 else 78, overflow="ellipsis")
             text.append_text(line)
@@ -166,7 +167,7 @@ class ReviewScreen(Screen[int]):
         return text
 
     def _detail_text(self, item: ReviewItem) -> Text:
-        method, today = self.app.method, self.app.today
+        method, today = self.coach.method, self.coach.today
         commitment = item.commitment
         text = literal(commitment.action or "(no action written)", "bold")
         text.append("\nfor ")
@@ -211,7 +212,7 @@ class ReviewScreen(Screen[int]):
         if not text.strip():
             return None, None
         try:
-            return parse_due(text, self.app.today), None
+            return parse_due(text, self.coach.today), None
         except DateError as exc:
             return None, str(exc)
 
@@ -220,8 +221,8 @@ class ReviewScreen(Screen[int]):
         due, problem = self._new_due()
         echo = self.query_one("#due-echo", Label)
         if due is not None:
-            echo.update(f"→ {weekday_date(due, self.app.today)}")
-            hint = Text(f"→ Moves it to {describe(due, self.app.today)}. ")
+            echo.update(f"→ {weekday_date(due, self.coach.today)}")
+            hint = Text(f"→ Moves it to {describe(due, self.coach.today)}. ")
             hint.append("ctrl+n saves.", style="dim")
             problem_line = self.query_one("#problem", Static)
             problem_line.update(hint)
@@ -240,7 +241,7 @@ class ReviewScreen(Screen[int]):
 
     async def action_enter(self) -> None:
         """Enter moves on from the outcome and "what happened"; from the last fields it saves."""
-        if self.app.focused in (self.query_one("#outcome"), self.query_one("#what-happened")):
+        if self.coach.focused in (self.query_one("#outcome"), self.query_one("#what-happened")):
             self.move_focus(1)
         else:
             await self.action_save_next()
@@ -286,14 +287,14 @@ class ReviewScreen(Screen[int]):
 
     def _save_outcome(self, item: ReviewItem, typed: Typed) -> bool | None:
         changed = copy.deepcopy(item.commitment)  # the shown one stays as stored if the save fails
-        store, today = self.app.store, self.app.today
-        if not self.app.guarded_save(
+        store, today = self.coach.store, self.coach.today
+        if not self.coach.guarded_save(
             lambda: store.record_outcome(changed, typed.outcome, typed.what_happened.strip(), typed.learned.strip(), on=today),
             what="The outcome",
         ):
             return None
         item.commitment = changed
-        item.result = self.app.method.outcome_name(typed.outcome)
+        item.result = self.coach.method.outcome_name(typed.outcome)
         self.saved_count += 1
         return True
 
@@ -304,16 +305,16 @@ class ReviewScreen(Screen[int]):
             self.set_focus(self.query_one("#new-due", Input))
             return None
         if new_due.isoformat() == item.commitment.due:
-            self._problem(f"It is already due {describe(new_due, self.app.today)}.")
+            self._problem(f"It is already due {describe(new_due, self.coach.today)}.")
             return None
         changed = copy.deepcopy(item.commitment)
-        store, today = self.app.store, self.app.today
-        if not self.app.guarded_save(lambda: store.reschedule(changed, new_due, on=today), what="The new date"):
+        store, today = self.coach.store, self.coach.today
+        if not self.coach.guarded_save(lambda: store.reschedule(changed, new_due, on=today), what="The new date"):
             return None
         item.commitment = changed
         item.result = f"moved to {weekday_date(new_due, today).split(' (')[0]}"
         self.saved_count += 1
-        self.app.notify(f"Moved to {describe(new_due, today)}.", timeout=5)
+        self.coach.notify(f"Moved to {describe(new_due, today)}.", timeout=5)
         return True
 
     async def action_previous(self) -> None:
@@ -347,11 +348,11 @@ class ReviewScreen(Screen[int]):
             if leave:
                 self._finish()
 
-        self.app.push_screen(ConfirmDialog("Leave the review?", body, "Leave"), answered)
+        self.coach.push_screen(ConfirmDialog("Leave the review?", body, "Leave"), answered)
 
     def _finish(self) -> None:
         if self.saved_count:
-            self.app.notify(
+            self.coach.notify(
                 f"Review saved: {self.saved_count} commitment{'s' if self.saved_count != 1 else ''} updated.",
                 timeout=5,
             )

@@ -16,9 +16,10 @@ from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 from coach.method import Method
 from coach.models import Client, Commitment, Reflection
 from coach.textsafe import literal
-from coach.ui.dialogs import ConfirmDialog
-from coach.ui.fields import NoteArea, TextField
+from coach.ui.access import CoachAccess
+from coach.ui.dialogs.confirm import ConfirmDialog
 from coach.ui.settle import settle
+from coach.ui.widgets.fields import NoteArea, TextField
 
 # (field on PartnershipLenses, label) for the one-line lens notes
 LENS_TEXTS = (
@@ -32,7 +33,7 @@ LENS_TEXTS = (
 COMMITMENT_TEXTS = (("action", "Commitment: the action"), ("what_happened", "What happened"), ("learned", "What you learned"))
 
 
-class PastReflectionScreen(Screen[bool]):
+class PastReflectionScreen(CoachAccess, Screen[bool]):
     """Dismissed with True when a correction was saved."""
 
     BINDINGS = [
@@ -66,7 +67,7 @@ class PastReflectionScreen(Screen[bool]):
         self.query_one("#past-read").focus()
 
     def load(self) -> None:
-        store = self.app.store
+        store = self.coach.store
         self.client = store.client(self.client_id)
         self.reflection = store.reflection(self.client_id, self.reflection_id)
         if self.client is None or self.reflection is None:
@@ -81,7 +82,7 @@ class PastReflectionScreen(Screen[bool]):
         self.query_one("#past-title", Static).update(title)
         view = self.query_one("#past-read", VerticalScroll)
         view.remove_children()
-        blocks = reflection_blocks(self.reflection, self.commitment, self.app.method)
+        blocks = reflection_blocks(self.reflection, self.commitment, self.coach.method)
         view.mount_all(Static(text, classes=kind) for text, kind in blocks)
 
     # -- modes -------------------------------------------------------------------
@@ -96,8 +97,7 @@ class PastReflectionScreen(Screen[bool]):
     async def action_edit(self) -> None:
         if self.reflection is None:
             return
-        if self.app.store.read_only:
-            self.app.notify(self.app.store.read_only_reason(), severity="warning", timeout=8)
+        if self.coach.refuse_if_read_only():
             return
         self.editing = True
         form = self.query_one("#past-edit", VerticalScroll)
@@ -110,7 +110,7 @@ class PastReflectionScreen(Screen[bool]):
         self.refresh_bindings()
 
     def _form_widgets(self, reflection: Reflection):
-        method: Method = self.app.method
+        method: Method = self.coach.method
         yield Static("Correct the wording; scores and the date stay as they were.", classes="prompts")
         for belief in method.beliefs:
             entry = reflection.beliefs[belief.key]
@@ -155,9 +155,9 @@ class PastReflectionScreen(Screen[bool]):
         await settle(self.app)
         reflection, commitment = self._edited()
         if commitment is not None and not commitment.action.strip():
-            self.app.notify("The commitment needs its action; write it back before saving.", severity="warning")
+            self.coach.notify("The commitment needs its action; write it back before saving.", severity="warning")
             return
-        store = self.app.store
+        store = self.coach.store
         reflection_changed = reflection != self.reflection
         commitment_changed = commitment != self.commitment
 
@@ -168,14 +168,14 @@ class PastReflectionScreen(Screen[bool]):
                 store.save_commitment(commitment)
 
         if not (reflection_changed or commitment_changed):
-            self.app.notify("Nothing was changed.", timeout=3)
+            self.coach.notify("Nothing was changed.", timeout=3)
             self._leave_edit()
             return
-        if self.app.guarded_save(save, what="The correction"):
+        if self.coach.guarded_save(save, what="The correction"):
             self.saved = True
             self._leave_edit()
             assert self.reflection is not None
-            self.app.notify(f"Correction saved; the reflection keeps its date, {self.reflection.date}.", timeout=5)
+            self.coach.notify(f"Correction saved; the reflection keeps its date, {self.reflection.date}.", timeout=5)
 
     def _leave_edit(self) -> None:
         self.editing = False
@@ -203,7 +203,7 @@ class PastReflectionScreen(Screen[bool]):
             if discard:
                 self._leave_edit()
 
-        self.app.push_screen(
+        self.coach.push_screen(
             ConfirmDialog("Discard your changes?", "The corrections typed here have not been saved.", "Discard"),
             answered,
         )

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from coach.ui.fields import NoteArea, TextField
 from textual.widgets import Input, Label, Select, Static
 
 from coach.dates import DateError, describe, parse_date, parse_due
@@ -21,10 +20,12 @@ from coach.insight import propose_verdict, shortfalls, strengths, weakest_aim
 from coach.method import Belief, Method
 from coach.models import BeliefScore, Client, Draft, Reflection
 from coach.textsafe import literal, shorten
-from coach.ui.choices import Choices, Option, score_options
+from coach.ui.access import CoachAccess
+from coach.ui.widgets.choices import Choices, Option, score_options
+from coach.ui.widgets.fields import NoteArea, TextField
 
 
-class Step(VerticalScroll, can_focus=False):
+class Step(CoachAccess, VerticalScroll, can_focus=False):
     """One page of the reflection."""
 
     title = ""
@@ -170,15 +171,15 @@ class PartnersStep(Step):
         return text
 
     def action_edit_terms(self) -> None:
-        from coach.ui.terms import TermsScreen
+        from coach.ui.screens.terms import TermsScreen
 
         def edited(saved: bool | None) -> None:
-            fresh = self.app.store.client(self.client.id) if saved else None
+            fresh = self.coach.store.client(self.client.id) if saved else None
             if fresh is not None:
                 self.client.objectives, self.client.metrics = fresh.objectives, fresh.metrics
                 self.query_one("#terms", Static).update(self._terms())
 
-        self.app.push_screen(TermsScreen(self.client.id), edited)
+        self.coach.push_screen(TermsScreen(self.client.id), edited)
 
     def load(self, draft: Draft) -> None:
         lenses = draft.reflection.lenses

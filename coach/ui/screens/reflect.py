@@ -4,7 +4,6 @@ a moment after typing stops, and when the terminal goes away."""
 
 from __future__ import annotations
 
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,8 +13,9 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 from coach.dates import DateError, parse_due
 from coach.models import Client, Draft, Reflection
 from coach.textsafe import literal, shorten
+from coach.ui.access import CoachAccess
 from coach.ui.settle import focus_in_order, settle
-from coach.ui.steps import (
+from coach.ui.widgets.steps import (
     BeliefStep,
     CommitmentStep,
     MeetingStep,
@@ -38,7 +38,7 @@ def _shown(widget, within) -> bool:
     return True
 
 
-class ReflectionScreen(Screen[bool]):
+class ReflectionScreen(CoachAccess, Screen[bool]):
     """Dismissed with True when the reflection was saved, False when left for later."""
 
     PALETTE_KEY_IS_BACK = True
@@ -71,12 +71,12 @@ class ReflectionScreen(Screen[bool]):
         return self.steps[self.draft.step]
 
     def compose(self) -> ComposeResult:
-        app = self.app
+        app = self.coach
         method = app.method
         before = None
         yield Header()
         yield Static("", id="progress")
-        last = last_commitment_line(self.client, method, self.app.size.width - 2)
+        last = last_commitment_line(self.client, method, self.coach.size.width - 2)
         line = Static(last or "", id="last-commitment", classes="last-commitment")
         line.display = last is not None  # a first reflection has no last commitment
         yield line
@@ -154,7 +154,7 @@ class ReflectionScreen(Screen[bool]):
     async def action_later(self) -> None:
         await settle(self.app)
         if self.save_draft():
-            self.app.notify("Saved as a draft; coach offers it again next time.", timeout=4)
+            self.coach.notify("Saved as a draft; coach offers it again next time.", timeout=4)
         self.dismiss(False)
 
     # -- saving ----------------------------------------------------------------
@@ -164,10 +164,10 @@ class ReflectionScreen(Screen[bool]):
         if self._autosave_timer is not None:
             self._autosave_timer.stop()
             self._autosave_timer = None
-        if not self.is_mounted or self.app.store.read_only:
+        if not self.is_mounted or self.coach.store.read_only:
             return False
         self.current.store(self.draft)
-        return self.app.guarded_save(lambda: self.app.store.save_draft(self.draft), what="The draft")
+        return self.coach.guarded_save(lambda: self.coach.store.save_draft(self.draft), what="The draft")
 
     def _changed(self) -> None:
         if self._loading:
@@ -188,18 +188,18 @@ class ReflectionScreen(Screen[bool]):
     def finish(self) -> None:
         reflection = self.draft.reflection
         reflection.client_id = self.client.id
-        reflection.date = self.app.today.isoformat()  # the day it was finished
+        reflection.date = self.coach.today.isoformat()  # the day it was finished
         commitment = self.draft.commitment
         try:
-            commitment.due = parse_due(self.draft.due_text, self.app.today).isoformat()
+            commitment.due = parse_due(self.draft.due_text, self.coach.today).isoformat()
         except DateError as exc:
             self.say_problem(str(exc))
             return
         commitment.made_on = reflection.date
-        saved = self.app.guarded_save(
-            lambda: self.app.store.finish_reflection(reflection, commitment, self.draft.id),
+        saved = self.coach.guarded_save(
+            lambda: self.coach.store.finish_reflection(reflection, commitment, self.draft.id),
             what="The reflection",
         )
         if saved:
-            self.app.notify(f"Reflection on {shorten(self.client.name, 40)} saved.", timeout=4, markup=False)
+            self.coach.notify(f"Reflection on {shorten(self.client.name, 40)} saved.", timeout=4, markup=False)
             self.dismiss(True)

@@ -22,7 +22,8 @@ from coach.dates import day_month, describe, iso_day
 from coach.method import Method
 from coach.models import Client, Commitment
 from coach.textsafe import literal, shorten
-from coach.ui.fields import TextField
+from coach.ui.access import CoachAccess
+from coach.ui.widgets.fields import TextField
 
 # Fixed widths (plus one cell of padding each side) so name, last reflection,
 # verdict and the score strip always show at 80 columns; the commitment takes
@@ -193,7 +194,7 @@ SORTS = (
 # -- widgets -------------------------------------------------------------------------
 
 
-class ClientTable(DataTable):
+class ClientTable(CoachAccess, DataTable):
     """The clients, one row each; the row key is the client id."""
 
     def __init__(self, **kw) -> None:
@@ -213,7 +214,7 @@ class ClientTable(DataTable):
     def show(self, rows: list[ClientRow], method: Method, today: date) -> None:
         """Replace the rows, keeping the cursor on the same client when it is still shown."""
         selected = self.selected_id()
-        colour = not self.app.no_color
+        colour = not self.coach.no_color
         self.clear()
         for row in rows:
             self.add_row(*row.cells(method, today, self.commitment_chars, colour), key=row.client.id)

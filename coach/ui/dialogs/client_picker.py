@@ -7,19 +7,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from coach.ui.fields import TextField
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from coach.dates import describe
 from coach.models import Client
 from coach.textsafe import literal
-from coach.ui.dialogs import NewClientDialog
+from coach.ui.access import CoachAccess
+from coach.ui.dialogs.new_client import NewClientDialog
+from coach.ui.widgets.fields import TextField
 
 NEW = "__new__"
 
 
-class ClientPicker(ModalScreen[Client | None]):
+class ClientPicker(CoachAccess, ModalScreen[Client | None]):
     BINDINGS = [
         Binding("down", "move(1)", "Down", show=False, id="picker.down", priority=True),
         Binding("up", "move(-1)", "Up", show=False, id="picker.up", priority=True),
@@ -39,7 +40,7 @@ class ClientPicker(ModalScreen[Client | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.clients = self.app.store.clients()
+        self.clients = self.coach.store.clients()
         self._fill("")
         self.query_one("#filter", Input).focus()
 
@@ -65,7 +66,7 @@ class ClientPicker(ModalScreen[Client | None]):
         if last:
             from datetime import date
 
-            text.append(f"  last reflected on {last} ({describe(date.fromisoformat(last), self.app.today).split('(')[-1].rstrip(')')})", style="dim")
+            text.append(f"  last reflected on {last} ({describe(date.fromisoformat(last), self.coach.today).split('(')[-1].rstrip(')')})", style="dim")
         else:
             text.append("  no reflection yet", style="dim")
         return text
@@ -102,7 +103,7 @@ class ClientPicker(ModalScreen[Client | None]):
             if client is not None:
                 self.dismiss(client)
 
-        self.app.push_screen(NewClientDialog(typed), created)
+        self.coach.push_screen(NewClientDialog(typed), created)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

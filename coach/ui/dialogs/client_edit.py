@@ -1,0 +1,76 @@
+"""Editing a client's name, organisation and notes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from coach.models import Client
+from coach.ui.access import CoachAccess
+from coach.ui.settle import settle
+from coach.ui.widgets.fields import NoteArea, TextField
+
+
+class ClientEditDialog(CoachAccess, ModalScreen[Client | None]):
+    """Edit a client's name, organisation and notes; dismissed with the saved client."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="edit_client.save", priority=True),
+        Binding("ctrl+l,escape", "cancel", "Cancel", id="edit_client.cancel"),
+    ]
+
+    def __init__(self, client: Client) -> None:
+        super().__init__()
+        self.client = client
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Edit client", classes="dialog-title")
+            with VerticalScroll(id="edit-fields", can_focus=False):
+                yield Label("Name (required)")
+                yield TextField(self.client.name, id="name")
+                yield Label("Organisation")
+                yield TextField(self.client.organisation, id="organisation")
+                yield Label("Notes: who they are, how they like to work")
+                yield NoteArea(self.client.notes, id="notes")
+                yield Static("", id="problem", classes="problem")
+            with Horizontal(classes="buttons"):
+                # Text, not str: a Button label parses markup, and "[ctrl+s]" must stay as typed
+                yield Button(Text("Save [ctrl+s]"), variant="primary", id="save")
+                yield Button(Text("Cancel [ctrl+l]"), id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            await self.action_save()
+        else:
+            self.action_cancel()
+
+    async def action_save(self) -> None:
+        await settle(self.app)
+        name = self.query_one("#name", TextField).kept_value.strip()
+        if not name:
+            self.query_one("#problem", Static).update("A client needs a name.")
+            self.query_one("#name", Input).focus()
+            return
+        store = self.coach.store
+        client = store.client(self.client.id) or self.client  # the freshest copy, so nothing else is undone
+        client.name = name
+        client.organisation = self.query_one("#organisation", TextField).kept_value.strip()
+        client.notes = self.query_one("#notes", NoteArea).kept_text
+        if self.coach.guarded_save(lambda: store.save_client(client), what="The client"):
+            self.dismiss(client)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,65 @@
+"""Adding a client by name (and organisation), from the picker or the clients screen."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from coach.models import Client
+from coach.ui.access import CoachAccess
+from coach.ui.widgets.fields import TextField
+
+
+class NewClientDialog(CoachAccess, ModalScreen[Client | None]):
+    """Create a client: a name is required, the organisation is optional."""
+
+    BINDINGS = [
+        Binding("escape,ctrl+l", "cancel", "Cancel", id="new_client.cancel"),
+        Binding("ctrl+n", "create", "Create", id="new_client.create", priority=True),
+    ]
+
+    def __init__(self, name: str = "") -> None:
+        super().__init__()
+        self.initial_name = name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("New client", classes="dialog-title")
+            yield Label("Name (required)")
+            yield TextField(value=self.initial_name, placeholder="Who is the relationship with?", id="name")
+            yield Label("Organisation (optional)")
+            yield TextField(placeholder="Their company or team", id="organisation")
+            yield Static("", id="problem", classes="problem")
+            with Horizontal(classes="buttons"):
+                yield Button(Text("Create (ctrl+n)"), variant="primary", id="create")
+                yield Button("Cancel", id="cancel")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "name":
+            self.query_one("#organisation", Input).focus()
+        else:
+            self.action_create()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_create() if event.button.id == "create" else self.action_cancel()
+
+    def action_create(self) -> None:
+        name = self.query_one("#name", Input).value.strip()
+        if not name:
+            self.query_one("#problem", Static).update("A client needs a name.")
+            self.query_one("#name", Input).focus()
+            return
+        organisation = self.query_one("#organisation", Input).value.strip()
+        created: list[Client] = []
+        if self.coach.guarded_save(
+            lambda: created.append(self.coach.store.add_client(name, organisation, on=self.coach.today)),
+            what="The client",
+        ):
+            self.dismiss(created[0])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
