@@ -14,6 +14,7 @@ from typing import Sequence
 from coach.dates import describe
 from coach.method import Method
 from coach.models import Client, Commitment, Reflection
+from coach.reflection_form import reflection_form
 from coach.textsafe import visible
 from coach.trends import latest_scores
 
@@ -32,11 +33,9 @@ BELIEF_TOPICS = {
     "adaptive": "What we could do differently so that working together suits you better",
 }
 
-IDEA_LENSES = (
-    ("unused_capacity", "Unused capacity"),
-    ("further_topics", "Further topics to take on together"),
-    ("better_ways", "Better ways of working"),
-)
+#: (field key, heading) of the reflection's fields the agenda gathers, from its definition
+IDEA_LENSES = tuple((f.key, f.agenda) for f in reflection_form().fields if f.agenda)
+_IDEA_FIELDS = {f.key: f for f in reflection_form().fields if f.agenda}
 
 
 def _flat(text: str) -> str:
@@ -52,7 +51,7 @@ def open_ideas(reflections: Sequence[Reflection], count: int = RECENT_REFLECTION
         seen: set[str] = set()
         found = []
         for reflection in recent:
-            note = _flat(getattr(reflection.lenses, field))
+            note = _flat(_IDEA_FIELDS[field].of_reflection(reflection))
             if note and note.casefold() not in seen:
                 seen.add(note.casefold())
                 found.append(note)

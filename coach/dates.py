@@ -200,3 +200,9 @@ def iso_day(text: str | None) -> date | None:
 def day_month(day: date) -> str:
     """"23 Nov": the compact date for tables and one-line summaries."""
     return f"{day.day} {day.strftime('%b')}"
+
+
+def short_date(day: date, today: date) -> str:
+    """"Fri 4 Dec", with the year when it is not this year's: the one date format on screen."""
+    text = f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
+    return text if day.year == today.year else f"{text} {day.year}"

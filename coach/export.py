@@ -16,22 +16,16 @@ from typing import Any
 
 from coach.method import BELIEF_KEYS, Method
 from coach.models import Client, Commitment, Reflection
+from coach.reflection_form import DATE, NOTE, TEXT, reflection_form
 from coach.textsafe import valid_unicode
 
+_FORM = reflection_form()
+#: every field a reflection keeps, in the order the reflection asks for them
+CSV_FIELDS = _FORM.reflection_fields
 CSV_COLUMNS = (
-    ["client", "organisation", "date", "verdict", "proposed_verdict"]
-    + list(BELIEF_KEYS)
-    + [f"{key}_evidence" for key in BELIEF_KEYS]
-    + [
-        "reciprocity",
-        "objectives_agreed",
-        "metrics_tracked",
-        "with_or_for",
-        "commitment",
-        "commitment_aim",
-        "commitment_due",
-        "commitment_status",
-    ]
+    ["client", "organisation", "date", "proposed_verdict"]
+    + [f.key for f in CSV_FIELDS]
+    + ["commitment", "commitment_aim", "commitment_due", "commitment_status"]
 )
 
 
@@ -116,17 +110,10 @@ def _commitment_of(reflection: Reflection, commitments: dict[str, Commitment]) -
 
 
 def _csv_row(client: Client, r: Reflection, commitment: Commitment | None) -> list[Any]:
-    lenses = r.lenses
+    values = ["" if (v := f.of_reflection(r)) is None else v for f in CSV_FIELDS]
     return (
-        [client.name, client.organisation, r.date, r.verdict, r.proposed_verdict]
-        + ["" if r.beliefs[k].score is None else r.beliefs[k].score for k in BELIEF_KEYS]
-        + [r.beliefs[k].evidence for k in BELIEF_KEYS]
-        + [
-            "" if lenses.reciprocity is None else lenses.reciprocity,
-            lenses.objectives_agreed,
-            lenses.metrics_tracked,
-            lenses.with_or_for,
-        ]
+        [client.name, client.organisation, r.date, r.proposed_verdict]
+        + values
         + (
             [commitment.action, commitment.aim, commitment.due, commitment.status]
             if commitment
@@ -229,29 +216,22 @@ def _belief_rows(r: Reflection, method: Method) -> list[list[Any]]:
     return rows
 
 
-def _choice(choices, key: str) -> str:
-    return next((c.name for c in choices if c.key == key), key) if key else "not answered"
-
-
 def _lens_lines(r: Reflection, method: Method) -> list[str]:
-    lenses, names = r.lenses, {lens.key: lens.name for lens in method.lenses}
-
-    def item(key: str, text: str, *notes: tuple[str, str]) -> str:
-        extra = "".join(f" {label}{value}" for label, value in notes if value)
-        return f"- {names[key]}: {text}{extra}"
-
-    recip = "not answered." if lenses.reciprocity is None else f"{lenses.reciprocity} of 5."
-    met = f"last met as partners on {lenses.last_partner_meeting}." if lenses.last_partner_meeting else "no partner conversation on record."
-    return [
-        "**Partnership**",
-        "",
-        item("partners", f"objectives agreed: {_choice(method.agreement, lenses.objectives_agreed)}; "
-             f"metrics tracked: {_choice(method.agreement, lenses.metrics_tracked)}.", ("", lenses.partners_notes)),
-        item("reciprocity", recip, ("", lenses.reciprocity_evidence)),
-        item("meeting", met, ("Unused capacity: ", lenses.unused_capacity),
-             ("Further topics: ", lenses.further_topics), ("Better ways of working: ", lenses.better_ways)),
-        item("with", _choice(method.with_or_for, lenses.with_or_for) + ".", ("", lenses.with_or_for_notes)),
-    ]
+    """Each lens field the reflection asks, with its answer; notes only when written."""
+    lines = ["**Partnership**", ""]
+    for step in _FORM.steps:
+        if step.kind != "lenses":
+            continue
+        for f in step.fields:
+            value = f.of_reflection(r)
+            if f.kind in (TEXT, NOTE):
+                if value:  # any text at all, exactly: a note of one odd space is still a note
+                    lines.append(f"- {f.label}: {value}")
+            else:
+                empty = "none on record" if f.kind == DATE else "not answered"
+                shown = value if f.kind == DATE and value else f.shown(value, date.today(), empty=empty)
+                lines.append(f"- {f.label.rstrip('?:')}: {shown}")
+    return lines
 
 
 def _commitment_lines(c: Commitment | None, method: Method) -> list[str]:

@@ -436,6 +436,16 @@ class Store:
         draft.started_at = draft.started_at or draft.updated_at
         _upsert(self._drafts.table("drafts"), draft.to_dict())
 
+    def set_draft_aside(self, draft_id: str) -> Path | None:
+        """Drop a draft the user chose to discard, after a backup that still holds it.
+
+        Returns that backup's folder, so the user can be told where it went.
+        """
+        self._before_first_write()
+        kept = self.backup() if self.drafts() else None
+        self.discard_draft(draft_id)
+        return kept
+
     def discard_draft(self, draft_id: str) -> None:
         table = self._drafts.table("drafts")
         table.remove(doc_ids=[d.doc_id for d in table.all() if d.get("id") == draft_id])

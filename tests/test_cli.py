@@ -292,7 +292,7 @@ def test_export_to_stdout_keeps_user_text_literal(capsys, data, fmt):
     elif fmt == "markdown":
         assert out.startswith("# Client relationships\n") and f"## Ann {MARKUP} — Acme" in out
     else:
-        assert out.splitlines()[0].startswith("client,organisation,date,verdict,")
+        assert out.splitlines()[0].startswith("client,organisation,date,proposed_verdict,known,")
         assert len(out.splitlines()) == 2
 
 

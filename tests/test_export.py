@@ -106,10 +106,11 @@ Likes [bold]short[/] calls.
 
 **Partnership**
 
-- Partners, not customers: objectives agreed: not answered; metrics tracked: not answered.
-- Reciprocity: not answered.
-- Meeting as business partners: no partner conversation on record.
-- Working with, not for: not answered.
+- Objectives agreed and aligned: not answered
+- Key metrics agreed, tracked: not answered
+- Cares about you too (1-5): not answered
+- With them or for them: not answered
+- Last partner talk: none on record
 
 **Commitment:** Send the plan (aimed at Partners, not customers; made 2025-01-20; due 2025-01-31)
 
@@ -134,10 +135,12 @@ since December.
 
 **Partnership**
 
-- Partners, not customers: objectives agreed: Yes; metrics tracked: Partly.
-- Reciprocity: 2 of 5. Never asks
-- Meeting as business partners: no partner conversation on record.
-- Working with, not for: For them: working through their list.
+- Objectives agreed and aligned: Yes
+- Key metrics agreed, tracked: Partly
+- Cares about you too (1-5): 2 of 5
+- Evidence of reciprocity: Never asks
+- With them or for them: For them: working through their list
+- Last partner talk: none on record
 
 **Commitment:** Call Ann (aimed at You care about me; made 2025-01-10; due 2025-01-17)
 
@@ -173,20 +176,26 @@ def test_csv_line_by_line(document):
     text = to_csv(document)
     lines = text.split("\r\n")  # rows end in CRLF (RFC 4180); a line break inside a field stays as typed
     assert lines[0] == ",".join(CSV_COLUMNS)
+    # every field of the reflection's definition, in the order it asks them
     assert lines[0] == (
-        "client,organisation,date,verdict,proposed_verdict,"
-        "known,cared,valued,faith,committed,curious,adaptive,"
-        "known_evidence,cared_evidence,valued_evidence,faith_evidence,committed_evidence,curious_evidence,adaptive_evidence,"
-        "reciprocity,objectives_agreed,metrics_tracked,with_or_for,"
-        "commitment,commitment_aim,commitment_due,commitment_status"
+        "client,organisation,date,proposed_verdict,"
+        "known,known_evidence,cared,cared_evidence,valued,valued_evidence,faith,faith_evidence,"
+        "committed,committed_evidence,curious,curious_evidence,adaptive,adaptive_evidence,"
+        "objectives_agreed,metrics_tracked,partners_notes,reciprocity,reciprocity_evidence,"
+        "with_or_for,with_or_for_notes,last_partner_meeting,unused_capacity,further_topics,better_ways,"
+        "verdict,verdict_why,commitment,commitment_aim,commitment_due,commitment_status"
     )
     # oldest first; the tricky evidence is quoted and keeps its line break
     assert lines[1] == (
-        'Ann Lee,Acme | Co,2025-01-10,drifting,at_risk,3,3,3,3,3,3,,"Said ""yes | no""\n'
-        'then left","Asked about, my, week",valued evidence,faith evidence,committed evidence,curious evidence,,'
-        "2,yes,partly,for,Call Ann,cared,2025-01-17,done"
+        'Ann Lee,Acme | Co,2025-01-10,at_risk,3,"Said ""yes | no""\nthen left",3,"Asked about, my, week",'
+        "3,valued evidence,3,faith evidence,3,committed evidence,3,curious evidence,,,"
+        "yes,partly,,2,Never asks,for,,,,,,"
+        'drifting,"Too quiet [bold]x[/]\nsince December.",Call Ann,cared,2025-01-17,done'
     )
-    assert lines[2] == "Ann Lee,Acme | Co,2025-01-20,steady,steady,4,4,4,4,4,4,4,e,,,,,,,,,,,Send the plan,partners,2025-01-31,open"
+    assert lines[2] == (
+        "Ann Lee,Acme | Co,2025-01-20,steady,4,e,4,,4,,4,,4,,4,,4,,,,,,,,,,,,,steady,,"
+        "Send the plan,partners,2025-01-31,open"
+    )
     assert lines[3:] == [""]
 
 

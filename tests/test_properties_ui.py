@@ -28,6 +28,7 @@ from textual import events
 from textual.widgets import Input, TextArea
 
 from coach.models import BeliefScore, Commitment, Draft, Reflection
+from coach.reflection_form import reflection_form
 from coach.store import Store
 from coach.textsafe import valid_unicode, visible
 from coach.ui.run import make_app
@@ -44,6 +45,8 @@ UI = settings(
 )
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 LONG_NAME = "Acme " + "x" * 300
+
+STEPS = len(reflection_form().steps)
 
 
 # -- reading the screen ---------------------------------------------------------------
@@ -113,7 +116,8 @@ def assert_layout(app, rows: list[str] | None) -> None:
     assert str(app.screen.query_one("#progress").render()).startswith("Step ")
     if rows is not None:
         assert rows[1].lstrip().startswith("Step ")
-        assert "Next" in rows[-1] and "Save for later" in rows[-1]
+        last = app.screen.draft.step == STEPS - 1
+        assert ("Save " if last else "Next") in rows[-1] and "Save for later" in rows[-1]
 
 
 def widget_text(widget) -> str:
@@ -185,7 +189,7 @@ async def _hostile_everywhere(name: str, organisation: str, evidence: str, actio
                 rows = assert_no_raw_controls(app)
                 assert_layout(app, rows)
                 if fits(label, 40):
-                    assert f"Step 1 of 12 · You know me · {label}" in rows[1]
+                    assert f"Step 1 of {STEPS} · You know me · {label}" in rows[1]
                 before = str(app.screen.query_one("#step-0 #before").render())
                 assert "\x1b" not in before
                 if fits(visible(evidence), 30) and evidence.strip():
@@ -204,7 +208,7 @@ async def _hostile_everywhere(name: str, organisation: str, evidence: str, actio
                     screen._show(step)
                     assert_widgets_clean(app)
                     progress = str(screen.query_one("#progress").render())
-                    assert progress.startswith(f"Step {step + 1} of 12 · ")
+                    assert progress.startswith(f"Step {step + 1} of {STEPS} · ")
                     if fits(label, 40):
                         assert label in progress
                 await pilot.pause()
@@ -397,7 +401,7 @@ async def _walk_draft(text: str, evidence: str, due_text: str, check_screen: boo
                 app.start_reflection(client, store.drafts()[0])
                 await pilot.pause()
                 screen = app.screen
-                for step in range(12):
+                for step in range(STEPS):
                     if step:
                         screen.current.store(screen.draft)  # Next without its checks: a bad date stays
                         screen._show(step)
@@ -409,7 +413,7 @@ async def _walk_draft(text: str, evidence: str, due_text: str, check_screen: boo
                     else:  # all but the fields: echoes, problem line, summary, hints
                         assert_widgets_clean(app, skip=(Input, TextArea))
                         assert_layout(app, None)
-                        for selector in ("#problem", "#step-8 #meeting-echo", "#step-10 #due-echo"):
+                        for selector in ("#problem", "#step-8 #last-partner-meeting-echo", "#step-10 #due-text-echo"):
                             assert_clean(str(screen.query_one(selector).render()), selector)
                 await pilot.press("ctrl+l")
                 await pilot.pause()

@@ -18,6 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from coach.reflection_form import reflection_form
+
+STEPS = len(reflection_form().steps)
+
 SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
 pytestmark = pytest.mark.skipif(
     not (SSHD and shutil.which("ssh") and shutil.which("tmux") and shutil.which("ssh-keygen")),
@@ -107,7 +111,7 @@ def test_a_whole_reflection_over_ssh_then_a_dropped_connection(tmp_path: Path, s
         term.keys("Dana")
         term.keys("C-n", pause=0.8)
         term.keys("Tab", "Harbour Logistics", "Enter", pause=1.2)
-        term.wait_for("Step 1 of 12")
+        term.wait_for(f"Step 1 of {STEPS}")
         term.keys(
             "4", "She told me her board wants fewer surprises", "C-n",
             "3", "Asked after her team offsite", "C-n",
@@ -117,15 +121,15 @@ def test_a_whole_reflection_over_ssh_then_a_dropped_connection(tmp_path: Path, s
             "3", "Read their annual report", "C-n",
             "2", "Still send long reports she skims", "C-n", pause=1.0,
         )
-        term.wait_for("Step 8 of 12")
+        term.wait_for(f"Step 8 of {STEPS}")
         term.keys("y", "p", "Dashboard half built", "Tab", "4", "Asked how my business is going", "C-n", pause=0.8)
         term.keys("w", "We plan the roadmap together", "Tab", "3 weeks ago", "Tab", "Idle analysts", "C-n", pause=0.8)
-        term.wait_for("Step 10 of 12")
+        term.wait_for(f"Step 10 of {STEPS}")
         term.keys("Tab", "I talk more than I listen", "C-n", pause=0.8)
         term.keys("Ask Dana what a good quarter looks like", "Tab", "Tab", "next friday", pause=0.8)
         term.wait_for("Friday 27 November 2026")
         term.keys("C-n", pause=0.8)
-        term.wait_for("Step 12 of 12")
+        term.wait_for(f"Step 12 of {STEPS}")
         term.keys("C-n", pause=1.0)
         home = term.wait_for("Ask Dana what")
         assert "4352432" in home  # the score strip on the dashboard
@@ -141,7 +145,7 @@ def test_a_whole_reflection_over_ssh_then_a_dropped_connection(tmp_path: Path, s
         # the line drops in the middle of the next reflection: sshd hangs up on coach
         term.keys("n", pause=0.8)
         term.keys("Enter", pause=1.2)
-        term.wait_for("Step 1 of 12")
+        term.wait_for(f"Step 1 of {STEPS}")
         term.keys("5", "typed just before the connection dropped", pause=0.1)
         term.kill()
         deadline = time.monotonic() + 10

@@ -192,7 +192,7 @@ async def test_enter_on_a_row_starts_a_reflection_on_that_client(data_dir: Path)
         assert isinstance(app.screen, ReflectionScreen)
         assert app.screen.client.name == "Bo Chen"
         # Bo's last commitment, still open, heads the reflection
-        assert "due 2026-12-04" in str(app.screen.query_one("#last-commitment").render())
+        assert "due Fri 4 Dec" in str(app.screen.query_one("#last-commitment").render())
 
 
 async def test_home_refreshes_after_a_review(data_dir: Path) -> None:

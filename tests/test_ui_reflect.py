@@ -101,7 +101,7 @@ async def test_whole_reflection_by_keys_is_saved(data_dir: Path) -> None:
         await pilot.press("tab", "tab")
         await type_text(pilot, "next friday")
         await pilot.pause()
-        echo = str(app.screen.query_one("#due-echo").render())
+        echo = str(app.screen.query_one("#due-text-echo").render())
         assert "Friday 27 November 2026" in echo
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -259,7 +259,7 @@ async def test_commitment_refuses_a_date_it_cannot_read(data_dir: Path) -> None:
             await pilot.press("backspace")
         await type_text(pilot, "12/4")
         await pilot.pause()
-        assert "Friday 4 December 2026" in str(app.screen.query_one("#due-echo").render())
+        assert "Friday 4 December 2026" in str(app.screen.query_one("#due-text-echo").render())
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert app.screen.draft.step == 11
@@ -291,7 +291,7 @@ async def test_earlier_score_and_evidence_shown_beside(data_dir: Path) -> None:
         app.start_reflection(store.client(client.id))
         await pilot.pause()
         before = str(app.screen.query_one("#step-0 #before").render())
-        assert "2026-11-09" in before and "2 of 5" in before and "Did not know her new role" in before
+        assert "Mon 9 Nov" in before and "2 of 5" in before and "Did not know her new role" in before
         last = str(app.screen.query_one("#last-commitment").render())
         assert "Ask about the new role" in last
         await pilot.press("4")

@@ -206,7 +206,7 @@ async def test_every_reflection_step_can_be_seen(store: Store, size: str) -> Non
             problems += [f"step {step + 1}: {p}" for p in await usable(pilot, ReflectionScreen)]
             if step == STEPS - 2:  # the commitment: Next wants an action and a date
                 screen.query_one("#action").value = "Call Dev about the pilot"
-                screen.query_one("#due").value = "next friday"
+                screen.query_one("#due-text").value = "next friday"
             if step < STEPS - 1:
                 await pilot.press("ctrl+n")
                 await pilot.pause()

@@ -11,6 +11,7 @@ from datetime import date
 from textual.app import App
 from textual.binding import Binding
 
+from coach.dates import iso_day
 from coach.method import Method, load_method
 from coach.models import Client, Draft, Reflection
 from coach.resources import style_file
@@ -95,9 +96,11 @@ class CoachApp(App[int]):
             self.notify("Picking up your unfinished reflection where you left it.", timeout=4)
         history = self.store.reflections(client.id)
         previous = history[-1] if history else None
+        talks = (iso_day(r.lenses.last_partner_meeting) for r in history)
+        last_talk = max((d for d in talks if d is not None), default=None)
         from coach.ui.screens.reflect import ReflectionScreen
 
-        self.push_screen(ReflectionScreen(client, draft, previous), on_done)
+        self.push_screen(ReflectionScreen(client, draft, previous, last_talk), on_done)
 
     def save_open_drafts(self) -> None:
         """Write what is typed in any reflection on the stack to its draft, now."""

@@ -16,8 +16,11 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from coach import weekly
 from coach.models import Client
+from coach.reflection_form import reflection_form
+from coach.textsafe import literal
 from coach.ui.access import CoachAccess
 from coach.ui.dialogs.client_picker import ClientPicker
+from coach.ui.dialogs.confirm import ConfirmDialog
 from coach.ui.dialogs.resume import ResumeDialog
 from coach.ui.widgets.dashboard import (
     SORTS,
@@ -228,7 +231,7 @@ class HomeScreen(CoachAccess, Screen):
             client = self.coach.store.client(draft.client_id)
             if client is None:
                 continue
-            steps = len(self.coach.method.beliefs) + 5
+            steps = len(reflection_form().steps)
 
             def chosen(choice: str, draft=draft, client=client) -> None:
                 if choice == "resume":
@@ -240,13 +243,34 @@ class HomeScreen(CoachAccess, Screen):
                     self.coach.start_reflection(client, draft, done)
                     return
                 if choice == "discard":
-                    self.coach.guarded_save(lambda: self.coach.store.discard_draft(draft.id), what="Discarding")
+                    self._confirm_discard(draft, client, then)
+                    return
                 if then is not None:
                     then()
 
             self.coach.push_screen(ResumeDialog(draft, client, steps), chosen)
             return True  # one offer per launch; the others stay for later
         return False
+
+    def _confirm_discard(self, draft, client: Client, then=None) -> None:
+        """Discard only when asked twice; even then a backup keeps the draft."""
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                kept: list = []
+                if self.coach.guarded_save(
+                    lambda: kept.append(self.coach.store.set_draft_aside(draft.id)), what="Discarding"
+                ):
+                    where = f" A copy is kept in {kept[0]}." if kept and kept[0] else ""
+                    self.coach.notify(f"Unfinished reflection discarded.{where}", timeout=8, markup=False)
+                    self.refresh_all()
+            if then is not None:
+                then()
+
+        body = Text("The answers typed so far on ")
+        body.append_text(literal(client.label, "bold"))
+        body.append(" will no longer be offered. A backup keeps a copy.")
+        self.coach.push_screen(ConfirmDialog("Discard this unfinished reflection?", body, "Discard"), answered)
 
     def offer_review(self) -> None:
         due = weekly.due_commitments(self.coach.store.clients(), self.coach.today)

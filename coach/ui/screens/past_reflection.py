@@ -5,6 +5,7 @@ a new reflection."""
 from __future__ import annotations
 
 import copy
+from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,23 +14,16 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 
+from coach.dates import iso_day, short_date
 from coach.method import Method
 from coach.models import Client, Commitment, Reflection
+from coach.reflection_form import CHOICE, DATE, ON_REFLECTION, SCORE, reflection_form
 from coach.textsafe import literal
 from coach.ui.access import CoachAccess
 from coach.ui.dialogs.confirm import ConfirmDialog
 from coach.ui.settle import settle
 from coach.ui.widgets.fields import NoteArea, TextField
 
-# (field on PartnershipLenses, label) for the one-line lens notes
-LENS_TEXTS = (
-    ("partners_notes", "Partners: notes"),
-    ("reciprocity_evidence", "Reciprocity: evidence"),
-    ("with_or_for_notes", "With or for: why"),
-    ("unused_capacity", "Unused capacity"),
-    ("further_topics", "Further topics"),
-    ("better_ways", "Better ways of working"),
-)
 COMMITMENT_TEXTS = (("action", "Commitment: the action"), ("what_happened", "What happened"), ("learned", "What you learned"))
 
 
@@ -76,13 +70,13 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
         self.commitment = next(
             (c for c in store.commitments(self.client_id) if c.id == self.reflection.commitment_id), None
         )
-        title = Text(f"Reflection of {self.reflection.date} · ", style="bold")
+        title = Text(f"Reflection of {_day(self.reflection.date, self.coach.today)} · ", style="bold")
         title.append_text(literal(self.client.label, "bold"))
         title.append(" · correcting" if self.editing else " · read-only")
         self.query_one("#past-title", Static).update(title)
         view = self.query_one("#past-read", VerticalScroll)
         view.remove_children()
-        blocks = reflection_blocks(self.reflection, self.commitment, self.coach.method)
+        blocks = reflection_blocks(self.reflection, self.commitment, self.coach.method, self.coach.today)
         view.mount_all(Static(text, classes=kind) for text, kind in blocks)
 
     # -- modes -------------------------------------------------------------------
@@ -112,16 +106,20 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
     def _form_widgets(self, reflection: Reflection):
         method: Method = self.coach.method
         yield Static("Correct the wording; scores and the date stay as they were.", classes="prompts")
-        for belief in method.beliefs:
-            entry = reflection.beliefs[belief.key]
-            score = f"{entry.score} of 5" if entry.score is not None else "not scored"
-            yield Label(f"{belief.name} ({score}): evidence", classes="field-label")
-            yield NoteArea(entry.evidence, id=f"evidence-{belief.key}")
-        for field, label in LENS_TEXTS:
-            yield Label(label, classes="field-label")
-            yield TextField(getattr(reflection.lenses, field), id=f"lens-{field}")
-        yield Label(f"Verdict ({method.verdict_name(reflection.verdict) or 'none'}): why", classes="field-label")
-        yield TextField(reflection.verdict_why, id="verdict-why")
+        for step in reflection_form().steps:
+            for field in correctable(step):
+                value = field.of_reflection(reflection)
+                if step.is_belief:
+                    score = step.fields[0].shown(step.fields[0].of_reflection(reflection), self.coach.today,
+                                                 empty="not scored")
+                    yield Label(f"{step.title} ({score}): evidence", classes="field-label")
+                    yield NoteArea(value, id=f"field-{field.key}")
+                elif field.key == "verdict_why":
+                    yield Label(f"Verdict ({method.verdict_name(reflection.verdict) or 'none'}): why", classes="field-label")
+                    yield TextField(value, id=f"field-{field.key}")
+                else:
+                    yield Label(field.label, classes="field-label")
+                    yield TextField(value, id=f"field-{field.key}")
         if self.commitment is not None:
             for field, label in COMMITMENT_TEXTS:
                 if field != "action" and self.commitment.is_open:
@@ -133,11 +131,10 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
         """Copies of the reflection and commitment with the form's text in them."""
         assert self.reflection is not None
         reflection = copy.deepcopy(self.reflection)
-        for key, entry in reflection.beliefs.items():
-            entry.evidence = self.query_one(f"#evidence-{key}", NoteArea).kept_text
-        for field, _ in LENS_TEXTS:
-            setattr(reflection.lenses, field, self.query_one(f"#lens-{field}", TextField).kept_value)
-        reflection.verdict_why = self.query_one("#verdict-why", TextField).kept_value
+        for step in reflection_form().steps:
+            for field in correctable(step):
+                widget = self.query_one(f"#field-{field.key}")
+                field.set_on(reflection, widget.kept_text if isinstance(widget, NoteArea) else widget.kept_value)
         commitment = copy.deepcopy(self.commitment)
         if commitment is not None:
             for input in self.query_one("#past-edit").query(Input):
@@ -209,12 +206,20 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
         )
 
 
-def reflection_blocks(reflection: Reflection, commitment: Commitment | None, method: Method) -> list[tuple[Text, str]]:
+def correctable(step):
+    """The fields of a step whose wording may be corrected later (scores and dates stay)."""
+    return [f for f in step.fields if f.editable_later and f.owner == ON_REFLECTION]
+
+
+def reflection_blocks(
+    reflection: Reflection, commitment: Commitment | None, method: Method, today: date | None = None
+) -> list[tuple[Text, str]]:
     """Everything in a reflection as (text, kind) blocks, user text shown literally.
 
     kind is "heading", "line", or "indent" for text that belongs to the line above.
     """
     blocks: list[tuple[Text, str]] = []
+    today = today or date.today()
 
     def line(label: str, value: Text | str, kind: str = "line") -> None:
         text = Text(f"{label}: ", style="bold") if label else Text()
@@ -232,18 +237,18 @@ def reflection_blocks(reflection: Reflection, commitment: Commitment | None, met
         line(belief.name, score)
         if entry.evidence.strip():
             blocks.append((literal(entry.evidence.strip(), keep_newlines=True), "indent"))
-    lenses = reflection.lenses
     blocks.append((Text("The partnership", style="bold underline"), "heading"))
-    agreement = {c.key: c.name for c in method.agreement}
-    line("Objectives agreed", agreement.get(lenses.objectives_agreed, "not answered"))
-    line("Metrics tracked", agreement.get(lenses.metrics_tracked, "not answered"))
-    line("Reciprocity", f"{lenses.reciprocity} of 5" if lenses.reciprocity is not None else "not scored")
-    line("With or for", {c.key: c.name for c in method.with_or_for}.get(lenses.with_or_for, "not answered"))
-    line("Last partner conversation", literal(lenses.last_partner_meeting or "none on record"))
-    for field, label in LENS_TEXTS:
-        value = getattr(lenses, field)
-        if value.strip():
-            line(label, literal(value))
+    form = reflection_form()
+    for step in form.steps:
+        if step.kind != "lenses":
+            continue
+        for field in step.fields:
+            value = field.of_reflection(reflection)
+            if field.kind in (SCORE, CHOICE, DATE):
+                empty = "none on record" if field.kind == DATE else "not answered"
+                line(field.label.rstrip("?:").replace(" (1-5)", ""), literal(field.shown(value, today, empty=empty)))
+            elif str(value).strip():
+                line(field.label, literal(value))
     blocks.append((Text("Verdict and commitment", style="bold underline"), "heading"))
     verdict = Text(method.verdict_name(reflection.verdict) or "none")
     if reflection.proposed_verdict and reflection.proposed_verdict != reflection.verdict:
@@ -255,12 +260,17 @@ def reflection_blocks(reflection: Reflection, commitment: Commitment | None, met
         line("Commitment", "none")
         return blocks
     line("Commitment", literal(commitment.action))
-    details = [f"aimed at {method.aim_name(commitment.aim)}" if commitment.aim else "", f"due {commitment.due}" if commitment.due else ""]
+    details = [f"aimed at {method.aim_name(commitment.aim)}" if commitment.aim else "", f"due {_day(commitment.due, today)}" if commitment.due else ""]
     if any(details):
         line("", ", ".join(d for d in details if d), "indent")
     outcome = method.outcome_name(commitment.status if not commitment.is_open else None)
-    line("Outcome", outcome + (f" (reviewed {commitment.reviewed_on})" if commitment.reviewed_on else ""), "indent")
+    line("Outcome", outcome + (f" (reviewed {_day(commitment.reviewed_on, today)})" if commitment.reviewed_on else ""), "indent")
     for label, value in (("What happened", commitment.what_happened), ("Learned", commitment.learned)):
         if value.strip():
             line(label, literal(value), "indent")
     return blocks
+
+
+def _day(iso: str, today: date) -> str:
+    day = iso_day(iso)
+    return short_date(day, today) if day else iso

@@ -4,6 +4,8 @@ a moment after typing stops, and when the terminal goes away."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,19 +14,11 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from coach.dates import DateError, parse_due
 from coach.models import Client, Draft, Reflection
+from coach.reflection_form import reflection_form
 from coach.textsafe import literal, shorten
 from coach.ui.access import CoachAccess
 from coach.ui.settle import focus_in_order, settle
-from coach.ui.widgets.steps import (
-    BeliefStep,
-    CommitmentStep,
-    MeetingStep,
-    PartnersStep,
-    Step,
-    SummaryStep,
-    VerdictStep,
-    last_commitment_line,
-)
+from coach.ui.widgets.steps import Step, last_commitment_line, make_step
 
 AUTOSAVE_SECONDS = 1.5
 
@@ -46,19 +40,24 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
     BINDINGS = [
         # ctrl keys first: PageUp/PageDown are missing on many laptop keyboards
         Binding("ctrl+n", "next", "Next", id="reflect.next", priority=True),
+        # the same key on the last step, named for what it does there
+        Binding("ctrl+n", "save", "Save", id="reflect.save", priority=True),
         Binding("ctrl+p", "back", "Back", id="reflect.back", priority=True),
-        Binding("pagedown", "next", "Next", show=False, id="reflect.next_page", priority=True),
+        Binding("pagedown", "advance", "Next", show=False, id="reflect.next_page", priority=True),
         Binding("pageup", "back", "Back", show=False, id="reflect.back_page", priority=True),
         # Esc is unreliable over SSH and in tmux, so it is never the only way out
         Binding("ctrl+l", "later", "Save for later", id="reflect.later", priority=True),
         Binding("escape", "later", "Save for later", show=False, id="reflect.later_esc"),
     ]
 
-    def __init__(self, client: Client, draft: Draft, previous: Reflection | None) -> None:
+    def __init__(
+        self, client: Client, draft: Draft, previous: Reflection | None, last_talk: date | None = None
+    ) -> None:
         super().__init__()
         self.client = client
         self.draft = draft
         self.previous = previous
+        self.last_talk = last_talk
         self._autosave_timer = None
         self._loading = False
 
@@ -72,25 +71,14 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
 
     def compose(self) -> ComposeResult:
         app = self.coach
-        method = app.method
-        before = None
         yield Header()
         yield Static("", id="progress")
-        last = last_commitment_line(self.client, method, self.coach.size.width - 2)
-        line = Static(last or "", id="last-commitment", classes="last-commitment")
-        line.display = last is not None  # a first reflection has no last commitment
-        yield line
+        last = last_commitment_line(self.client, app.method, app.size.width - 2, app.today)
+        self._has_last_commitment = last is not None  # a first reflection has none
+        yield Static(last or "", id="last-commitment", classes="last-commitment")
         with ContentSwitcher(id="steps"):
-            for n, belief in enumerate(method.beliefs):
-                if self.previous is not None:
-                    before = (self.previous.date, self.previous.beliefs[belief.key])
-                yield BeliefStep(belief, method, before, id=f"step-{n}")
-            n = len(method.beliefs)
-            yield PartnersStep(self.client, method, id=f"step-{n}")
-            yield MeetingStep(method, app.today, id=f"step-{n + 1}")
-            yield VerdictStep(method, self.previous, app.today, id=f"step-{n + 2}")
-            yield CommitmentStep(method, app.today, id=f"step-{n + 3}")
-            yield SummaryStep(method, app.today, id=f"step-{n + 4}")
+            for n, spec in enumerate(reflection_form().steps):
+                yield make_step(spec, self.client, self.previous, app.today, last_talk=self.last_talk, id=f"step-{n}")
         yield Static("", id="problem", classes="problem")
         yield Footer(show_command_palette=False)  # ctrl+p is Back here; the palette slot would repeat it
 
@@ -112,11 +100,26 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
         progress = Text(f"Step {index + 1} of {len(self.steps)} · {step.title} · ", style="bold")
         progress.append_text(literal(self.client.label))
         self.query_one("#progress", Static).update(progress)
-        self.query_one("#last-commitment").set_class(index >= 7, "-hidden")
+        # the last commitment matters while scoring the beliefs; after them, the room does
+        shown = self._has_last_commitment and step.spec.is_belief
+        self.query_one("#last-commitment").set_class(not shown, "-hidden")
         self.say_problem("")
+        self.refresh_bindings()  # the footer says Save on the last step
         # focus the new step now, not after a refresh: keys that follow in the
         # same burst must land in the new step, not the one just left
         step.entered(self.draft)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next", "save") and self.is_mounted and self.query(ContentSwitcher):
+            on_last = self.draft.step == len(self.steps) - 1
+            return on_last if action == "save" else not on_last
+        return True
+
+    async def action_save(self) -> None:
+        await self.action_next()
+
+    async def action_advance(self) -> None:
+        await self.action_next()
 
     def move_focus(self, direction: int) -> None:
         """Tab within the current step, in the order the fields are written."""

@@ -1,7 +1,10 @@
-"""The steps of a reflection, one widget each.
+"""The steps of a reflection, built from its one definition (coach.reflection_form).
 
-Every step reads its fields from the draft (`load`) and writes them back
-(`store`), so moving back and forth, saving a draft and resuming all go
+A step lays out its fields by kind: a score or a short choice is a row of
+keyed options, a longer choice a select, a text a one-line field, a note a
+few lines, a date a field with its reading echoed below. Every step reads its
+fields from the draft (`load`) and writes them back (`store`) through the
+definition, so moving back and forth, saving a draft and resuming all go
 through one place.
 """
 
@@ -9,151 +12,327 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Label, Select, Static
 
-from coach.dates import DateError, describe, parse_date, parse_due
+from coach.dates import DateError, describe, iso_day, parse_date, parse_due
 from coach.insight import propose_verdict, shortfalls, strengths, weakest_aim
-from coach.method import Belief, Method
-from coach.models import BeliefScore, Client, Draft, Reflection
-from coach.textsafe import literal, shorten
+from coach.method import Method
+from coach.models import Client, Draft, Reflection
+from coach.reflection_form import CHOICE, DATE, NOTE, SCORE, TEXT, Field
+from coach.reflection_form import Step as StepSpec
+from coach.textsafe import literal, shorten, visible
 from coach.ui.access import CoachAccess
-from coach.ui.widgets.choices import Choices, Option, score_options
+from coach.ui.widgets.choices import Choices
 from coach.ui.widgets.fields import NoteArea, TextField
 
+GUESS_HINT = "No evidence yet: this score is a guess."
 
-class Step(CoachAccess, VerticalScroll, can_focus=False):
-    """One page of the reflection."""
 
-    title = ""
-
-    def load(self, draft: Draft) -> None:
-        """Fill the widgets from the draft."""
-
-    def store(self, draft: Draft) -> None:
-        """Copy the widgets' values into the draft."""
-
-    def problem(self, draft: Draft) -> str | None:
-        """Why Next cannot go on yet, in a sentence; None when it can."""
-        return None
-
-    def entered(self, draft: Draft) -> None:
-        """Called when the step is shown, after load."""
+def widget_id(field: Field) -> str:
+    return field.key.replace("_", "-")
 
 
 def focus_now(widget) -> None:
     """Focus at once. Widget.focus() waits a turn, and keys of a fast burst
     that arrive meanwhile would go to the step just left."""
     widget.screen.set_focus(widget)
+    # a step just shown has no layout yet, so focusing could not scroll to it:
+    # bring it into view once it has one (at 60x20 the score can start below)
+    screen = widget.screen
+    screen.call_after_refresh(lambda: screen.call_after_refresh(widget.scroll_visible, animate=False))
 
 
-def _score(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+class Step(CoachAccess, VerticalScroll, can_focus=False):
+    """One page of the reflection, laid out from its definition."""
 
+    def __init__(self, spec: StepSpec, client: Client, previous: Reflection | None, today: date, **kw) -> None:
+        super().__init__(classes=f"step {spec.kind}-step", **kw)
+        self.spec = spec
+        self.client = client
+        self.previous = previous
+        self.today = today
+        self.title = spec.title
+        self._loaded: dict[str, object] = {}  # field key -> value when the step was shown
 
-GUESS_HINT = "No evidence yet: this score is a guess."
-
-
-class BeliefStep(Step):
-    def __init__(self, belief: Belief, method: Method, before: tuple[str, BeliefScore] | None, **kw) -> None:
-        super().__init__(classes="step belief-step", **kw)
-        self.belief = belief
-        self.method = method
-        self.before = before
-        self.title = belief.name
-        self._hints: tuple[str, str] | None = None
+    # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(f"“{self.belief.feel}”", classes="feel")
-        yield Static("\n".join(f"· {q}" for q in self.belief.prompts), classes="prompts")
-        # last time sits above the score, where it informs it, and keeps the step
-        # within 80x24 without scrolling
-        yield Static(self._before_text(), id="before", classes="before")
-        with Horizontal(classes="score-row"):
-            yield Label(self.method.scale_question + " ", classes="question")
-            yield Choices(score_options(self.method.scale_labels), id="score")
-            yield Label("", id="scale-label", classes="scale-label")
-        yield Label("Evidence, in the client's terms: a moment, something they said or did", classes="field-label")
-        yield NoteArea(id="evidence")
-        yield Static("", id="guess", classes="guess")
+        yield from self.head()
+        for field in self.spec.fields:
+            yield from self.field_widgets(field)
+        yield from self.tail()
 
-    def _before_text(self) -> Text:
-        if self.before is None:
-            return Text("No earlier reflection on this client.", style="dim")
-        when, earlier = self.before
-        text = Text(f"Last time ({when}): ", style="bold")
-        text.append(f"{earlier.score if earlier.score is not None else '–'} of 5")
-        text.append(" — ")
-        text.append_text(literal(earlier.evidence or "no evidence given", keep_newlines=False))
-        return text
+    def head(self) -> ComposeResult:
+        spec = self.spec
+        if spec.intro:
+            yield Static(literal(spec.intro), classes="intro")
+        notes = [*spec.guidance]
+        if notes:
+            yield Static(Text("\n".join(notes)), classes="prompts guidance")
+        if spec.prompts:
+            yield Static(Text("\n".join(f"· {q}" for q in spec.prompts)), classes="prompts")
+
+    def tail(self) -> ComposeResult:
+        return iter(())
+
+    def field_widgets(self, field: Field) -> ComposeResult:
+        wid = self.wid(field)
+        last = self.last_time(field)
+        if field.kind in (SCORE, CHOICE) and all(o.hotkey for o in field.options):
+            with Horizontal(classes="choice-row", id=f"{wid}-row"):
+                yield Label(field.label + " ", classes="question")
+                yield Choices(list(field.options), id=wid)
+                yield Label(last, id=f"{wid}-last", classes="last-time")
+        elif field.kind == CHOICE:
+            yield Label(field.label, classes="field-label")
+            yield Select([(o.full_name, o.value) for o in field.options], id=wid, allow_blank=False, prompt=field.label)
+        elif field.kind == NOTE:
+            yield Label(field.label, classes="field-label")
+            yield NoteArea(id=wid)
+        else:  # TEXT and DATE: one line; last time's text stands in the empty field
+            if self.spec.kind in ("verdict", "commitment"):
+                yield Label(field.label, classes="field-label")
+            yield TextField(placeholder=self.placeholder(field, last), id=wid)
+            if field.kind == DATE:
+                yield Label("", id=f"{wid}-echo", classes="echo")
+
+    def placeholder(self, field: Field, last: str) -> str:
+        if last and field.kind == TEXT:
+            return f"Last time: {visible_line(last)}"
+        return field.placeholder_for(shorten(self.client.name, 30))
+
+    def last_time(self, field: Field) -> str:
+        """What the previous reflection said for this field, in words ("" when nothing)."""
+        if not field.remembered or self.previous is None:
+            return ""
+        value = field.of_reflection(self.previous)
+        if field.kind in (SCORE, CHOICE):
+            return f"last: {field.shown(value, self.today, empty='–', short=True)}"
+        return field.shown(value, self.today)
+
+    # -- values ---------------------------------------------------------------------------
+
+    def wid(self, field: Field) -> str:
+        return widget_id(field)
+
+    def widget(self, field: Field):
+        return self.query_one(f"#{self.wid(field)}")
+
+    def value_of(self, field: Field):
+        widget = self.widget(field)
+        if field.kind == SCORE:
+            return int(widget.value) if widget.value.isdigit() else None
+        if isinstance(widget, Choices):
+            return widget.value
+        if isinstance(widget, Select):
+            return widget.value if isinstance(widget.value, str) else ""
+        if isinstance(widget, NoteArea):
+            return widget.kept_text
+        return widget.kept_value
+
+    def put(self, field: Field, value) -> None:
+        widget = self.widget(field)
+        if isinstance(widget, Choices):
+            widget.set_reactive(Choices.value, "" if value is None else str(value))
+            widget.refresh()
+        elif isinstance(widget, Select):
+            if value:
+                widget.value = value
+        elif isinstance(widget, NoteArea):
+            widget.load_text(value or "")
+        else:
+            widget.value = value or ""
 
     def load(self, draft: Draft) -> None:
-        entry = draft.reflection.beliefs[self.belief.key]
-        self.query_one("#score", Choices).set_reactive(Choices.value, str(entry.score or ""))
-        self.query_one("#score", Choices).refresh()
-        self.query_one("#evidence", NoteArea).load_text(entry.evidence)
+        """Fill the widgets from the draft."""
+        for field in self.spec.fields:
+            value = field.get(draft)
+            self._loaded[field.key] = value
+            self.put(field, value)
         self.refresh_hints()
 
     def store(self, draft: Draft) -> None:
-        draft.reflection.beliefs[self.belief.key] = BeliefScore(
-            score=_score(self.query_one("#score", Choices).value),
-            evidence=self.query_one("#evidence", NoteArea).kept_text,
-        )
+        """Copy the widgets' values into the draft."""
+        for field in self.spec.fields:
+            field.set(draft, self.stored_value(field))
+
+    def stored_value(self, field: Field):
+        return self.value_of(field)
+
+    def problem(self, draft: Draft) -> str | None:
+        """Why Next cannot go on yet, in a sentence; None when it can."""
+        for field in self.spec.fields:
+            problem = field.problem(self.value_of(field), self.today)
+            if problem:
+                return problem
+        return None
+
+    # -- focus ------------------------------------------------------------------------------
+
+    def entered(self, draft: Draft) -> None:
+        """Called when the step is shown, after load: focus where typing belongs.
+
+        The first field still empty; when all are filled, the end of the last
+        text, so a key typed on coming back lands in words, never on a score.
+        """
+        fields = [f for f in self.spec.fields if self.focusable(f)]
+        if not fields:
+            focus_now(self)
+            return
+        empty = next((f for f in fields if self.is_empty(f)), None)
+        if empty is not None:
+            focus_now(self.widget(empty))
+            return
+        texts = [f for f in fields if f.kind in (TEXT, NOTE, DATE)]
+        target = texts[-1] if texts else fields[0]
+        widget = self.widget(target)
+        focus_now(widget)
+        if isinstance(widget, NoteArea):
+            widget.move_cursor(widget.document.end)
+        elif isinstance(widget, TextField):
+            widget.cursor_position = len(widget.value)
+
+    def focusable(self, field: Field) -> bool:
+        return not (field.kind == CHOICE and isinstance(self.widget(field), Select))
+
+    def is_empty(self, field: Field) -> bool:
+        value = self.value_of(field)
+        return value is None or (isinstance(value, str) and not value.strip())
+
+    # -- hints --------------------------------------------------------------------------------
 
     def refresh_hints(self) -> None:
-        score = _score(self.query_one("#score", Choices).value)
-        evidence = self.query_one("#evidence", NoteArea).text.strip()
-        label = self.method.scale_labels.get(score, "") if score else "not scored yet: press 1-5"
+        for field in self.spec.fields:
+            if field.kind == DATE:
+                self.echo(field)
+
+    def echo(self, field: Field) -> None:
+        value = self.value_of(field)
+        label = self.query_one(f"#{self.wid(field)}-echo", Label)
+        text = str(value or "").strip()
+        problem = field.problem(value, self.today)
+        if text and problem:
+            label.update(Text(f"✗ {problem}", style="bold"))
+        elif text:
+            label.update(f"→ {self.date_reading(field, text)}")
+        else:
+            label.update(self.blank_date_hint(field))
+
+    def date_reading(self, field: Field, text: str) -> str:
+        try:
+            day = parse_due(text, self.today) if field.owner == "draft" else parse_date(text, self.today)
+        except DateError:
+            return ""
+        return describe(day, self.today)
+
+    def blank_date_hint(self, field: Field) -> str:
+        return ""
+
+    def on_input_changed(self, event) -> None:
+        for field in self.spec.fields:
+            if field.kind == DATE and event.input.id == self.wid(field):
+                self.echo(field)
+
+
+def visible_line(text: str) -> str:
+    return shorten(text.replace("\n", " "), 60)
+
+
+class BeliefStep(Step):
+    """One belief: the client's voice, prompts, last time, the score and its evidence."""
+
+    def head(self) -> ComposeResult:
+        yield Static(literal(f"“{self.spec.intro}”"), classes="feel")
+        yield Static(Text("\n".join(f"· {q}" for q in self.spec.prompts)), classes="prompts")
+        # last time sits above the score, where it informs it, and keeps the step
+        # within 80x24 without scrolling
+        yield Static(self._before_text(), id="before", classes="before")
+
+    def field_widgets(self, field: Field) -> ComposeResult:
+        if field.kind == SCORE:
+            with Horizontal(classes="score-row"):
+                yield Label(field.label + " ", classes="question")
+                yield Choices(list(field.options), id=self.wid(field))
+                yield Label("", id="scale-label", classes="scale-label")
+        else:
+            label = field.label_for(visible(self.client.name))
+            if cell_len(label) > 76:  # a long name would push the label onto two lines
+                label = field.label_for("the client")
+            yield Label(Text(label), classes="field-label")  # Text: a name is never markup
+            yield NoteArea(id=self.wid(field))
+
+    def tail(self) -> ComposeResult:
+        yield Static("", id="guess", classes="guess")
+
+    def wid(self, field: Field) -> str:
+        # one belief per step: the widgets are named for their part
+        return "score" if field.kind == SCORE else "evidence"
+
+    @property
+    def score_field(self) -> Field:
+        return next(f for f in self.spec.fields if f.kind == SCORE)
+
+    @property
+    def evidence_field(self) -> Field:
+        return next(f for f in self.spec.fields if f.kind == NOTE)
+
+    def _before_text(self) -> Text:
+        if self.previous is None:
+            return Text("No earlier reflection on this client.", style="dim")
+        score = self.score_field.of_reflection(self.previous)
+        evidence = self.evidence_field.of_reflection(self.previous)
+        text = Text(f"Last time ({describe_short(self.previous.date, self.today)}): ", style="bold")
+        text.append(f"{score if score is not None else '–'} of 5")
+        text.append(" — ")
+        text.append_text(literal(evidence or "no evidence given", keep_newlines=False))
+        return text
+
+    def refresh_hints(self) -> None:
+        self._hints = None
+        self.hint()
+
+    def hint(self) -> None:
+        score = self.value_of(self.score_field)
+        evidence = self.widget(self.evidence_field).text.strip()
+        label = self.coach.method.scale_labels.get(score, "") if score else "press 1-5 to score"
+        before = self._loaded.get(self.score_field.key)
+        if before is not None and score != before:
+            # a score already given, now changed: say so, so a stray digit is seen
+            label = f"changed {before} → {score if score is not None else 'none'}" + (f": {label}" if score else "")
         guess = GUESS_HINT if score is not None and not evidence else ""
         # update only on change: each update redraws, and over SSH every key pays for it
-        if (label, guess) != self._hints:
+        if (label, guess) != getattr(self, "_hints", None):
             self._hints = (label, guess)
             self.query_one("#scale-label", Label).update(label)
             self.query_one("#guess", Static).update(guess)
 
     def on_choices_changed(self) -> None:
-        self.refresh_hints()
+        self.hint()
 
     def on_text_area_changed(self) -> None:
-        self.refresh_hints()
-
-    def entered(self, draft: Draft) -> None:
-        focus_now(self.query_one("#score", Choices))
+        self.hint()
 
 
-AGREEMENT = [Option("yes", "Yes", "y"), Option("partly", "Partly", "p"), Option("no", "No", "n")]
-WITH_OR_FOR = [Option("with", "With", "w"), Option("mixed", "Between", "b"), Option("for", "For", "f")]
+def describe_short(iso: str, today: date) -> str:
+    from coach.dates import short_date
+
+    day = iso_day(iso)
+    return short_date(day, today) if day else iso
 
 
 class PartnersStep(Step):
-    title = "Partners, and does it go both ways?"
+    """Partners, not customers; and does it go both ways?"""
 
     BINDINGS = [Binding("ctrl+t", "edit_terms", "Edit terms", id="reflect.edit_terms")]
 
-    def __init__(self, client: Client, method: Method, **kw) -> None:
-        super().__init__(classes="step lens-step", **kw)
-        self.client = client
-        self.method = method
-
-    def compose(self) -> ComposeResult:
-        lenses = {lens.key: lens for lens in self.method.lenses}
-        yield Static(lenses["partners"].note, classes="prompts")
+    def head(self) -> ComposeResult:
+        yield Static(Text("\n".join(self.spec.guidance)), classes="prompts guidance")
         yield Static(self._terms(), classes="terms", id="terms")
-        with Horizontal(classes="choice-row"):
-            yield Label("Objectives agreed and aligned? ", classes="question")
-            yield Choices(AGREEMENT, id="objectives")
-        with Horizontal(classes="choice-row"):
-            yield Label("Key metrics agreed, tracked?  ", classes="question")
-            yield Choices(AGREEMENT, id="metrics")
-        yield TextField(placeholder="What stands in the way, or what the numbers say", id="partners-notes")
-        yield Static(lenses["reciprocity"].question, classes="field-label")
-        with Horizontal(classes="choice-row"):
-            yield Label("Cares about you too (1-5)?   ", classes="question")
-            yield Choices(score_options(self.method.scale_labels), id="reciprocity")
-        yield TextField(placeholder="Evidence: when did they show interest in you or your business?", id="reciprocity-evidence")
 
     def _terms(self) -> Text:
         text = Text()
@@ -181,243 +360,132 @@ class PartnersStep(Step):
 
         self.coach.push_screen(TermsScreen(self.client.id), edited)
 
-    def load(self, draft: Draft) -> None:
-        lenses = draft.reflection.lenses
-        self.query_one("#objectives", Choices).value = lenses.objectives_agreed
-        self.query_one("#metrics", Choices).value = lenses.metrics_tracked
-        self.query_one("#partners-notes", Input).value = lenses.partners_notes
-        self.query_one("#reciprocity", Choices).value = str(lenses.reciprocity or "")
-        self.query_one("#reciprocity-evidence", Input).value = lenses.reciprocity_evidence
-
-    def store(self, draft: Draft) -> None:
-        lenses = draft.reflection.lenses
-        lenses.objectives_agreed = self.query_one("#objectives", Choices).value
-        lenses.metrics_tracked = self.query_one("#metrics", Choices).value
-        lenses.partners_notes = self.query_one("#partners-notes", TextField).kept_value
-        lenses.reciprocity = _score(self.query_one("#reciprocity", Choices).value)
-        lenses.reciprocity_evidence = self.query_one("#reciprocity-evidence", TextField).kept_value
-
-    def entered(self, draft: Draft) -> None:
-        focus_now(self.query_one("#objectives", Choices))
-
 
 class MeetingStep(Step):
-    title = "With them? Meeting as partners"
+    """Working with them or for them; the last talk as business partners."""
 
-    def __init__(self, method: Method, today: date, **kw) -> None:
-        super().__init__(classes="step lens-step", **kw)
-        self.method = method
-        self.today = today
+    def __init__(self, *args, last_talk: date | None = None, **kw) -> None:
+        super().__init__(*args, **kw)
+        self.last_talk = last_talk  # what history knows, whatever this week's field says
 
-    def compose(self) -> ComposeResult:
-        lenses = {lens.key: lens for lens in self.method.lenses}
-        yield Static(lenses["with"].question, classes="field-label")
-        with Horizontal(classes="choice-row"):
-            yield Label("Working with them or for them? ", classes="question")
-            yield Choices(WITH_OR_FOR, id="with-or-for")
-        yield TextField(placeholder="What makes you say so?", id="with-notes")
-        yield Static(lenses["meeting"].question, classes="field-label")
-        yield TextField(placeholder='Last partner talk: "3 weeks ago", "2026-10-02", or blank', id="meeting-date")
-        yield Label("", id="meeting-echo", classes="echo")
-        yield TextField(placeholder="Unused capacity that came up", id="unused-capacity")
-        yield TextField(placeholder="Further topics to take on together", id="further-topics")
-        yield TextField(placeholder="Better ways of working", id="better-ways")
+    def head(self) -> ComposeResult:
+        yield Static(Text("\n".join(self.spec.guidance)), classes="prompts guidance")
 
-    def load(self, draft: Draft) -> None:
-        lenses = draft.reflection.lenses
-        self.query_one("#with-or-for", Choices).value = lenses.with_or_for
-        self.query_one("#with-notes", Input).value = lenses.with_or_for_notes
-        self.query_one("#meeting-date", Input).value = lenses.last_partner_meeting
-        self.query_one("#unused-capacity", Input).value = lenses.unused_capacity
-        self.query_one("#further-topics", Input).value = lenses.further_topics
-        self.query_one("#better-ways", Input).value = lenses.better_ways
-        self._echo()
+    def stored_value(self, field: Field):
+        value = self.value_of(field)
+        if field.kind == DATE and value:
+            # the ISO date when it reads as one; otherwise keep what was typed
+            try:
+                return parse_date(value, self.today).isoformat()
+            except DateError:
+                return value
+        return value
 
-    def _meeting_date(self) -> tuple[str, str | None]:
-        """The ISO date typed, or the problem with it."""
-        text = self.query_one("#meeting-date", TextField).kept_value.strip()
-        if not text:
-            return "", None
-        try:
-            day = parse_date(text, self.today)
-        except DateError as exc:
-            return text, str(exc)
-        if day > self.today:
-            return text, "That is in the future; when was the last one?"
-        return day.isoformat(), None
-
-    def _echo(self) -> None:
-        value, problem = self._meeting_date()
-        echo = self.query_one("#meeting-echo", Label)
-        if problem:
-            echo.update(Text(f"✗ {problem}", style="bold"))
-        elif value:
-            echo.update(f"→ {describe(date.fromisoformat(value), self.today)}")
-        else:
-            echo.update("")
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "meeting-date":
-            self._echo()
-
-    def store(self, draft: Draft) -> None:
-        lenses = draft.reflection.lenses
-        lenses.with_or_for = self.query_one("#with-or-for", Choices).value
-        lenses.with_or_for_notes = self.query_one("#with-notes", TextField).kept_value
-        value, problem = self._meeting_date()
-        # keep what was typed even when it does not read as a date yet
-        lenses.last_partner_meeting = value if not problem else self.query_one("#meeting-date", Input).value
-        lenses.unused_capacity = self.query_one("#unused-capacity", TextField).kept_value
-        lenses.further_topics = self.query_one("#further-topics", TextField).kept_value
-        lenses.better_ways = self.query_one("#better-ways", TextField).kept_value
-
-    def problem(self, draft: Draft) -> str | None:
-        return self._meeting_date()[1]
-
-    def entered(self, draft: Draft) -> None:
-        focus_now(self.query_one("#with-or-for", Choices))
+    def blank_date_hint(self, field: Field) -> str:
+        if self.last_talk is None:
+            return "No partner talk on record yet."
+        return f"Last on record: {describe(self.last_talk, self.today)}; leave blank if none since."
 
 
 class VerdictStep(Step):
-    title = "Is the partnership thriving?"
+    """coach proposes; the person decides, and says why."""
 
-    def __init__(self, method: Method, previous: Reflection | None, today: date, **kw) -> None:
-        super().__init__(classes="step verdict-step", **kw)
-        self.method = method
-        self.previous = previous
-        self.today = today
-
-    def compose(self) -> ComposeResult:
+    def head(self) -> ComposeResult:
         yield Static("", id="proposal", classes="proposal")
-        yield Label("Your verdict (the decision is yours):", classes="field-label")
-        yield Choices(
-            [Option(v.key, v.name, v.name[0].lower()) for v in self.method.verdicts], id="verdict"
-        )
-        yield Static("", id="verdict-meaning", classes="prompts")
-        yield Label("Why?", classes="field-label")
-        yield TextField(placeholder="The reason, in a sentence", id="verdict-why")
+
+    def field_widgets(self, field: Field) -> ComposeResult:
+        if field.kind == CHOICE:
+            yield Label(field.label, classes="field-label")
+            yield Choices(list(field.options), id=self.wid(field))
+            yield Static("", id="verdict-meaning", classes="prompts")
+        else:
+            yield from super().field_widgets(field)
 
     def entered(self, draft: Draft) -> None:
         proposal = propose_verdict(draft.reflection, self.previous, self.today)
         draft.reflection.proposed_verdict = proposal.verdict
         draft.reflection.verdict_reasons = list(proposal.reasons)
         text = Text("coach proposes: ", style="bold")
-        text.append(self.method.verdict_name(proposal.verdict), style="bold reverse")
+        text.append(self.coach.method.verdict_name(proposal.verdict), style="bold reverse")
         for reason in proposal.reasons:
             text.append(f"\n  · {reason}")
         self.query_one("#proposal", Static).update(text)
-        if not draft.reflection.verdict:
-            self.query_one("#verdict", Choices).value = proposal.verdict
-        focus_now(self.query_one("#verdict", Choices))
-
-    def load(self, draft: Draft) -> None:
-        self.query_one("#verdict", Choices).value = draft.reflection.verdict
-        self.query_one("#verdict-why", Input).value = draft.reflection.verdict_why
-
-    def store(self, draft: Draft) -> None:
-        draft.reflection.verdict = self.query_one("#verdict", Choices).value
-        draft.reflection.verdict_why = self.query_one("#verdict-why", TextField).kept_value
+        verdict = self.spec.field("verdict")
+        chosen = bool(draft.reflection.verdict)
+        if not chosen:
+            self.put(verdict, proposal.verdict)
+            self._meaning(proposal.verdict)
+            focus_now(self.widget(verdict))  # the proposal is a suggestion: confirm or change it first
+            return
+        super().entered(draft)
 
     def on_choices_changed(self, event: Choices.Changed) -> None:
-        verdict = next((v for v in self.method.verdicts if v.key == event.value), None)
+        self._meaning(event.value)
+
+    def _meaning(self, key: str) -> None:
+        verdict = next((v for v in self.coach.method.verdicts if v.key == key), None)
         self.query_one("#verdict-meaning", Static).update(verdict.meaning if verdict else "")
 
-    def problem(self, draft: Draft) -> str | None:
-        return None if self.query_one("#verdict", Choices).value else "Choose a verdict (t, s, d or a)."
+    def load(self, draft: Draft) -> None:
+        super().load(draft)
+        self._meaning(draft.reflection.verdict)
 
 
 class CommitmentStep(Step):
-    title = "One commitment"
+    """Exactly one action, aimed at a belief or lens, with a due date."""
 
-    def __init__(self, method: Method, today: date, **kw) -> None:
-        super().__init__(classes="step commitment-step", **kw)
-        self.method = method
-        self.today = today
-
-    def compose(self) -> ComposeResult:
-        yield Static("One concrete action, not a list. What will you do, and by when?", classes="prompts")
-        yield Label("Action", classes="field-label")
-        yield TextField(placeholder="e.g. Ask Dana what a good quarter looks like for her team", id="action")
-        yield Label("Aimed at", classes="field-label")
-        options = [(b.name, b.key) for b in self.method.beliefs] + [(l.name, l.key) for l in self.method.lenses]
-        yield Select(options, id="aim", allow_blank=False, prompt="Aimed at")
-        yield Label("", id="aim-hint", classes="prompts")
-        yield Label("Due", classes="field-label")
-        yield TextField(placeholder='"next friday", "in 2 weeks", "2026-12-04"', id="due")
-        yield Label("", id="due-echo", classes="echo")
+    def field_widgets(self, field: Field) -> ComposeResult:
+        yield from super().field_widgets(field)
+        if field.key == "aim":
+            yield Label("", id="aim-hint", classes="prompts")
 
     def entered(self, draft: Draft) -> None:
         suggested = weakest_aim(draft.reflection)
         if not draft.commitment.aim:
             self.query_one("#aim", Select).value = suggested
-        self.query_one("#aim-hint", Label).update(f"coach suggests: {self.method.aim_name(suggested)}")
-        focus_now(self.query_one("#action", Input))
-
-    def load(self, draft: Draft) -> None:
-        self.query_one("#action", Input).value = draft.commitment.action
-        if draft.commitment.aim:
-            self.query_one("#aim", Select).value = draft.commitment.aim
-        self.query_one("#due", Input).value = draft.due_text
-        self._echo()
+        self.query_one("#aim-hint", Label).update(f"coach suggests: {self.coach.method.aim_name(suggested)}")
+        super().entered(draft)
 
     def store(self, draft: Draft) -> None:
-        draft.commitment.action = self.query_one("#action", TextField).kept_value
-        aim = self.query_one("#aim", Select).value
-        draft.commitment.aim = aim if isinstance(aim, str) else ""
-        draft.due_text = self.query_one("#due", TextField).kept_value
-        due, _ = self._due()
+        super().store(draft)
+        due = self._due()
         draft.commitment.due = due.isoformat() if due else ""
 
-    def _due(self) -> tuple[date | None, str | None]:
-        text = self.query_one("#due", TextField).kept_value
-        if not text.strip():
-            return None, "Give it a due date."
+    def _due(self) -> date | None:
+        text = self.value_of(self.spec.field("due_text"))
         try:
-            return parse_due(text, self.today), None
-        except DateError as exc:
-            return None, str(exc)
-
-    def _echo(self) -> None:
-        due, problem = self._due()
-        echo = self.query_one("#due-echo", Label)
-        if due:
-            echo.update(f"→ {describe(due, self.today)}")
-        elif self.query_one("#due", Input).value.strip():
-            echo.update(Text(f"✗ {problem}", style="bold"))
-        else:
-            echo.update("")
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "due":
-            self._echo()
-
-    def problem(self, draft: Draft) -> str | None:
-        if not self.query_one("#action", Input).value.strip():
-            return "Write the one action you commit to."
-        return self._due()[1]
+            return parse_due(text, self.today) if text.strip() else None
+        except DateError:
+            return None
 
 
 class SummaryStep(Step, can_focus=True):
-    title = "Summary"
+    """What to acknowledge, where it falls short, the verdict and the commitment."""
 
-    def __init__(self, method: Method, today: date, **kw) -> None:
-        super().__init__(classes="step summary-step", **kw)
-        self.method = method
-        self.today = today
+    BINDINGS = [Binding("enter", "screen.save", "Save", show=False, id="reflect.summary_save")]
 
-    def compose(self) -> ComposeResult:
+    def head(self) -> ComposeResult:
         yield Static("", id="summary")
         yield Static("Press ctrl+n (or Enter) to save this reflection.", classes="prompts")
 
     def entered(self, draft: Draft) -> None:
-        self.query_one("#summary", Static).update(summary_text(draft, self.method, self.today))
+        self.query_one("#summary", Static).update(summary_text(draft, self.coach.method, self.today, self.previous))
         focus_now(self)
 
-    async def key_enter(self) -> None:
-        await self.screen.action_next()
+
+STEP_CLASSES = {"belief": BeliefStep, "verdict": VerdictStep, "commitment": CommitmentStep, "summary": SummaryStep}
 
 
-def summary_text(draft: Draft, method: Method, today: date) -> Text:
+def make_step(spec: StepSpec, client: Client, previous: Reflection | None, today: date, *,
+              last_talk: date | None = None, **kw) -> Step:
+    if spec.key == "partners":
+        return PartnersStep(spec, client, previous, today, **kw)
+    if spec.key == "meeting":
+        return MeetingStep(spec, client, previous, today, last_talk=last_talk, **kw)
+    return STEP_CLASSES.get(spec.kind, Step)(spec, client, previous, today, **kw)
+
+
+def summary_text(draft: Draft, method: Method, today: date, previous: Reflection | None = None) -> Text:
     reflection = draft.reflection
     text = Text()
     strong = strengths(reflection)
@@ -428,7 +496,7 @@ def summary_text(draft: Draft, method: Method, today: date) -> Text:
     if low:
         text.append(", ".join(f"{method.belief(k).name} ({reflection.beliefs[k].score})" for k in low))
     else:
-        text.append("nothing scored 3 or lower")
+        text.append("nothing scored 2 or lower, and nothing fell")
     guesses = [method.belief(k).name for k, b in reflection.beliefs.items() if b.is_guess]
     if guesses:
         text.append("\nGuesses (no evidence): ", style="bold")
@@ -452,7 +520,7 @@ def summary_text(draft: Draft, method: Method, today: date) -> Text:
     return text
 
 
-def last_commitment_line(client: Client, method: Method, width: int = 78) -> Text | None:
+def last_commitment_line(client: Client, method: Method, width: int = 78, today: date | None = None) -> Text | None:
     """What became of the last commitment, for the top of the next reflection.
 
     The outcome is what matters here, so it always fits; the action takes the
@@ -464,7 +532,7 @@ def last_commitment_line(client: Client, method: Method, width: int = 78) -> Tex
     status = last.get("status", "open")
     outcome = Text(f" → {method.outcome_name(status if status != 'open' else None)}")
     if status == "open":
-        outcome.append(f" (due {last.get('due', '?')})")
+        outcome.append(f" (due {describe_short(last.get('due', ''), today or date.today()) or '?'})")
     elif last.get("what_happened"):
         outcome.append(": ")
         outcome.append(shorten(last["what_happened"], 30))

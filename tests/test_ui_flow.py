@@ -1,0 +1,237 @@
+"""The reflection as a stranger drives it: keys at the wrong moment land where
+they belong, a key that ends one screen never acts on the next, and nothing
+is dropped without asking. Each test checks the files on disk."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from helpers.ui_support import wait_for
+
+from coach.models import BeliefScore, Commitment, Draft, Reflection
+from coach.reflection_form import reflection_form
+from coach.store import Store
+from coach.ui.dialogs.confirm import ConfirmDialog
+from coach.ui.dialogs.resume import ResumeDialog
+from coach.ui.run import make_app
+from coach.ui.screens.home import HomeScreen
+from coach.ui.screens.reflect import ReflectionScreen
+from coach.ui.widgets.fields import NoteArea
+
+TODAY = date(2026, 11, 23)  # a Monday
+SIZE = (80, 24)
+FORM = reflection_form()
+STEPS = len(FORM.steps)
+
+
+def files(data_dir: Path) -> tuple[list[dict], list[dict]]:
+    """Every reflection in the client files, and every draft, as stored."""
+    reflections = []
+    for path in (data_dir / "clients").glob("*.json"):
+        reflections += json.loads(path.read_text()).get("reflections", {}).values()
+    drafts = json.loads((data_dir / "drafts.json").read_text()).get("drafts", {}).values() if (
+        data_dir / "drafts.json").exists() else []
+    return list(reflections), list(drafts)
+
+
+async def keys(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store.open(tmp_path / "data")
+    yield store
+    store.close()
+
+
+def with_history(store: Store):
+    client = store.add_client("Dana", "Harbour")
+    earlier = Reflection(client_id=client.id, date="2026-11-09", verdict="steady")
+    earlier.beliefs["known"] = BeliefScore(3, "She told me her goal")
+    lenses = earlier.lenses
+    lenses.objectives_agreed, lenses.reciprocity, lenses.with_or_for = "partly", 4, "with"
+    lenses.last_partner_meeting, lenses.unused_capacity = "2026-11-02", "Their analyst has spare time"
+    store.finish_reflection(earlier, Commitment(action="Ask about Q1", aim="known", due="2026-11-16"))
+    return store.client(client.id)
+
+
+async def start(app, pilot, client) -> ReflectionScreen:
+    await pilot.pause()
+    app.start_reflection(client)
+    await wait_for(pilot, ReflectionScreen)
+    return app.screen
+
+
+async def test_going_back_lands_in_the_evidence_and_a_digit_there_is_text(store):
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot, client)
+        await pilot.press("4")  # scores, and focus moves on to the evidence
+        await keys(pilot, "she said so")
+        await pilot.press("ctrl+n", "ctrl+p")  # on, then back
+        await pilot.pause()
+        assert isinstance(app.focused, NoteArea)
+        await keys(pilot, " and asked 2 questions")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+    _, [draft] = files(store.data_dir)
+    known = draft["reflection"]["beliefs"]["known"]
+    assert known == {"score": 4, "evidence": "she said so and asked 2 questions"}
+
+
+async def test_returning_to_an_unscored_step_focuses_the_score(store):
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot, client)
+        await pilot.press("ctrl+n", "ctrl+p")
+        await pilot.pause()
+        assert app.focused.id == "score"
+        await pilot.press("2")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+    _, [draft] = files(store.data_dir)
+    assert draft["reflection"]["beliefs"]["known"]["score"] == 2
+
+
+async def test_a_changed_score_says_old_and_new(store):
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot, client)
+        await pilot.press("4", "ctrl+n", "ctrl+p")
+        await pilot.pause()
+        await pilot.press("shift+tab")  # to the score row, on purpose
+        assert app.focused.id == "score"
+        await pilot.press("2")
+        await pilot.pause()
+        label = str(screen.query_one("#step-0 #scale-label").render())
+        assert "4 → 2" in label
+
+
+async def test_enter_on_the_summary_saves_once_and_goes_home(store):
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot, client)
+        screen.draft.commitment.action, screen.draft.due_text = "Call Dana", "friday"
+        screen.draft.reflection.verdict = "steady"
+        screen._show(STEPS - 1)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)  # not a second reflection, nor any dialog
+    reflections, drafts = files(store.data_dir)
+    assert len(reflections) == 1 and drafts == []
+
+
+async def test_the_last_step_footer_says_save(store):
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot, client)
+        active = {b.binding.description for b in app.active_bindings.values() if b.enabled and b.binding.show}
+        assert "Next" in active and "Save" not in active
+        screen._show(STEPS - 1)
+        await pilot.pause()
+        active = {b.binding.description for b in app.active_bindings.values() if b.enabled and b.binding.show}
+        assert "Save" in active and "Next" not in active
+
+
+@pytest.mark.parametrize("key", ["enter", "ctrl+n"])
+async def test_the_key_that_saves_is_not_delivered_to_home(store, key):
+    """Whatever finishes the reflection, home sees none of it: no phantom reflection, no picker."""
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot, client)
+        screen.draft.commitment.action, screen.draft.due_text = "Call Dana", "friday"
+        screen.draft.reflection.verdict = "steady"
+        screen._show(STEPS - 1)
+        await pilot.pause()
+        await pilot.press(key)
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, HomeScreen), app.screen
+    reflections, drafts = files(store.data_dir)
+    assert len(reflections) == 1 and drafts == []
+
+
+async def test_discard_asks_first_and_keeps_a_backup(store):
+    client = store.add_client("Dana")
+    draft = Draft(client_id=client.id, step=2, reflection=Reflection(client_id=client.id, date=TODAY.isoformat()))
+    draft.reflection.beliefs["known"] = BeliefScore(4, "precious words")
+    store.save_draft(draft)
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, ResumeDialog)
+        await pilot.press("d")
+        await wait_for(pilot, ConfirmDialog)
+        assert files(store.data_dir)[1], "one key must not discard"
+        await pilot.press("n")  # no: nothing is lost
+        await pilot.pause()
+    assert len(files(store.data_dir)[1]) == 1
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, ResumeDialog)
+        await pilot.press("d")
+        await wait_for(pilot, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+    assert files(store.data_dir)[1] == []
+    kept = [json.loads(p.read_text()) for p in (store.data_dir / "backups").glob("*/drafts.json")]
+    assert any("precious words" in json.dumps(k) for k in kept)
+
+
+async def test_lenses_show_last_time_beside_this_week(store):
+    client = with_history(store)
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot, client)
+        screen._show(FORM.step_index("partners"))
+        await pilot.pause()
+        assert "last: Partly" in str(screen.query_one("#objectives-agreed-last").render())
+        assert "last: 4 of 5" in str(screen.query_one("#reciprocity-last").render())
+        screen._show(FORM.step_index("meeting"))
+        await pilot.pause()
+        assert "last: With" in str(screen.query_one("#with-or-for-last").render())
+        assert "Their analyst has spare time" in screen.query_one("#unused-capacity").placeholder
+        echo = str(screen.query_one("#last-partner-meeting-echo").render())
+        assert "Last on record" in echo and "2 Nov" in echo
+
+
+async def test_placeholders_use_the_clients_name(store):
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot, client)
+        screen._show(FORM.step_index("commitment"))
+        await pilot.pause()
+        assert "Ask Dana " in screen.query_one("#action").placeholder
+        screen._show(0)
+        await pilot.pause()
+        assert "Evidence in Dana's terms" in str(screen.query_one("#step-0 .field-label").render())
+
+
+async def test_the_lens_guidance_appears_on_its_step(store):
+    client = store.add_client("Dana")
+    method = None
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot, client)
+        method = app.method
+        notes = {lens.key: lens.note for lens in method.lenses}
+        for step_key, lens_keys in (("partners", ("partners", "reciprocity")), ("meeting", ("with", "meeting"))):
+            screen._show(FORM.step_index(step_key))
+            await pilot.pause()
+            shown = " ".join(str(s.render()) for s in screen.current.query(".guidance"))
+            for key in lens_keys:
+                assert notes[key] in shown, key
