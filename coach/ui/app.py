@@ -102,22 +102,32 @@ class CoachApp(App[int]):
 
         self.push_screen(ReflectionScreen(client, draft, previous, last_talk), on_done)
 
-    def save_open_drafts(self) -> None:
-        """Write what is typed in any reflection on the stack to its draft, now."""
+    def save_open_drafts(self) -> list:
+        """Write what is typed in any reflection on the stack to its draft, now.
+
+        Returns the reflection screens whose draft could not be written.
+        """
         from coach.ui.screens.reflect import ReflectionScreen
 
-        for screen in self.screen_stack:
-            if isinstance(screen, ReflectionScreen):
-                screen.save_draft(quiet=True)
+        return [
+            screen for screen in self.screen_stack
+            if isinstance(screen, ReflectionScreen) and not self.store.read_only
+            and not screen.save_draft(quiet=True)
+        ]
 
     async def action_quit(self) -> None:
-        self.save_open_drafts()
+        unsaved = self.save_open_drafts()
+        if unsaved and unsaved[-1] is self.screen:
+            # quitting would drop words that are on no disk: ask first
+            self.screen.ask_before_leaving(then=lambda: self.exit(0))
+            return
         self.exit(0)
 
     def hang_up(self) -> None:
         """The terminal went away (SIGHUP) or we were asked to stop (SIGTERM)."""
         try:
-            self.save_open_drafts()
+            for screen in self.save_open_drafts():
+                screen.save_draft_somewhere()  # no one to ask: a private file beside the data
         finally:
             # the drafts are on disk; if shutting down a dead terminal stalls, leave anyway
             threading.Timer(HANGUP_GRACE_SECONDS, os._exit, args=(0,)).start()

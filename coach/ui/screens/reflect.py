@@ -5,6 +5,8 @@ a moment after typing stops, and when the terminal goes away."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from time import monotonic
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,12 +17,15 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 from coach.dates import DateError, parse_due
 from coach.models import Client, Draft, Reflection
 from coach.reflection_form import reflection_form
+from coach.store import SaveError
 from coach.textsafe import literal, shorten
 from coach.ui.access import CoachAccess
 from coach.ui.settle import focus_in_order, settle
 from coach.ui.widgets.steps import Step, last_commitment_line, make_step
+from coach.unsaved import save_draft_elsewhere, suggested_path, why_not
 
 AUTOSAVE_SECONDS = 1.5
+AUTOSAVE_MAX_SECONDS = 5.0  # a kill during steady typing loses at most this much
 
 
 def _shown(widget, within) -> bool:
@@ -59,7 +64,9 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
         self.previous = previous
         self.last_talk = last_talk
         self._autosave_timer = None
+        self._dirty_since: float | None = None  # when typing began that is not yet saved
         self._loading = False
+        self.last_save_problem = ""
 
     @property
     def steps(self) -> list[Step]:
@@ -158,7 +165,51 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
         await settle(self.app)
         if self.save_draft():
             self.coach.notify("Saved as a draft; coach offers it again next time.", timeout=4)
-        self.dismiss(False)
+            self.dismiss(False)
+            return
+        self.ask_before_leaving(then=lambda: self.dismiss(False))
+
+    def save_draft_somewhere(self) -> Path | None:
+        """The terminal is gone and the draft could not be saved: try a new private file
+        in the home folder, then beside the data folder. Best effort; nobody is there to ask."""
+        self.current.store(self.draft)
+        for folder in (Path.home(), self.coach.store.data_dir.parent):
+            try:
+                return save_draft_elsewhere(self.draft, self.client.name, suggested_path(self.client.name, folder))
+            except OSError:
+                continue
+        return None
+
+    def ask_before_leaving(self, then, reason: str = "") -> None:
+        """The draft could not be written: keep the words, and ask what to do with them."""
+        from coach.ui.dialogs.unsaved import UnsavedDialog
+
+        reason = reason or self.last_save_problem or "The draft could not be saved."
+
+        def chosen(choice: str | None) -> None:
+            if choice == "retry":
+                if self.save_draft():
+                    self.coach.notify("Saved as a draft; coach offers it again next time.", timeout=4)
+                    then()
+                else:
+                    self.ask_before_leaving(then)
+            elif choice and choice.startswith("file:"):
+                path = Path(choice.removeprefix("file:")).expanduser()
+                self.current.store(self.draft)
+                try:
+                    written = save_draft_elsewhere(self.draft, self.client.name, path)
+                except OSError as exc:
+                    self.ask_before_leaving(then, why_not(exc, path))
+                    return
+                self.coach.notify(f"Your answers are in {written} (readable only by you).", timeout=10, markup=False)
+                then()
+            elif choice == "discard":
+                then()
+            # "stay": nothing is lost, the reflection stays open
+
+        home = Path.home()
+        folder = home if home.is_dir() else self.coach.store.data_dir.parent
+        self.coach.push_screen(UnsavedDialog(reason, str(suggested_path(self.client.name, folder))), chosen)
 
     # -- saving ----------------------------------------------------------------
 
@@ -170,10 +221,29 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
         if not self.is_mounted or self.coach.store.read_only:
             return False
         self.current.store(self.draft)
-        return self.coach.guarded_save(lambda: self.coach.store.save_draft(self.draft), what="The draft")
+        try:
+            self.coach.store.save_draft(self.draft)
+        except SaveError as exc:
+            if str(exc) != self.last_save_problem:  # say it once, not at every pause in typing
+                self.coach.notify(f"The draft was not saved. {exc} What you typed is still here.",
+                                  title="Not saved", severity="error", timeout=15, markup=False)
+            self.last_save_problem = str(exc)
+            return False
+        if self.last_save_problem and not quiet:
+            self.coach.notify("Saved now.", timeout=3)
+        self.last_save_problem = ""
+        self._dirty_since = None
+        return True
 
     def _changed(self) -> None:
+        """Save a moment after typing stops, and every AUTOSAVE_MAX_SECONDS while it goes on."""
         if self._loading:
+            return
+        now = monotonic()
+        if self._dirty_since is None:
+            self._dirty_since = now
+        elif now - self._dirty_since >= AUTOSAVE_MAX_SECONDS:
+            self.save_draft(quiet=True)  # steady typing never waits for a pause
             return
         if self._autosave_timer is not None:
             self._autosave_timer.stop()

@@ -1,0 +1,61 @@
+"""A reflection that could not be saved where it belongs, written somewhere else.
+
+Used when the data folder refuses a write (a full disk, lost permissions): the
+user's words go to a new private file they name, never over an existing file
+and never through a link. The file is a draft in coach's JSON form, so it can
+be read back by hand or kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+from coach.models import Draft
+from coach.textsafe import valid_unicode
+
+FILE_MODE = 0o600
+
+
+def suggested_path(client_name: str, folder: Path | None = None) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    safe = "".join(ch if ch.isalnum() else "-" for ch in client_name).strip("-")[:40] or "client"
+    return (folder or Path.home()) / f"coach-unsaved-{safe}-{stamp}.json"
+
+
+def write_new_private_file(path: Path, payload: bytes) -> Path:
+    """Create `path` (0600) and write `payload`; refuse an existing name or a link."""
+    path = Path(path).expanduser()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        raise
+    os.close(fd)
+    return path
+
+
+def save_draft_elsewhere(draft: Draft, client_name: str, path: Path) -> Path:
+    document = {"format": "coach-unsaved-reflection", "client": client_name, "draft": draft.to_dict()}
+    text = valid_unicode(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
+    return write_new_private_file(path, text.encode("utf-8"))
+
+
+def why_not(exc: OSError, path: Path) -> str:
+    import errno
+
+    if exc.errno == errno.EEXIST:
+        return f"{path} already exists; coach never writes over a file. Choose another name."
+    if exc.errno == errno.ELOOP:
+        return f"{path} is a link; coach writes only to a new, real file. Choose another name."
+    return f"Could not write {path}: {exc.strerror or exc}."
