@@ -118,21 +118,21 @@ def _coach_cmd(args: argparse.Namespace) -> str:
     return f"coach --data-dir {shlex.quote(args.data_dir)}" if args.data_dir else "coach"
 
 
-def _warn_store(ui: Out, store: Store) -> None:
+def _warn_store(ui: Out, store: Store, *, damaged: bool = True) -> None:
     for message in store.warnings:
         ui.warn(message)
-    for damaged in store.damaged_clients():
+    for damaged in store.damaged_clients() if damaged else ():
         mend = (f"to bring back its copy kept in {damaged.backup}: {damaged.mend}" if damaged.mend
                 else "no automatic backup holds a readable copy of it")
         ui.warn(f"{damaged.name}'s history ({damaged.path}) cannot be read: {damaged.problem}; the rest works, and {mend}")
 
 
-def _open_existing(args: argparse.Namespace, ui: Out) -> Store | None:
+def _open_existing(args: argparse.Namespace, ui: Out, *, warn_damaged: bool = True) -> Store | None:
     """A read-only store (works while another coach is open), or None if there is no data folder."""
-    if not args.data_path.is_dir():
+    if not os.path.lexists(args.data_path):
         return None
     store = Store.open(args.data_path, read_only=True)
-    _warn_store(ui, store)
+    _warn_store(ui, store, damaged=warn_damaged)
     return store
 
 
@@ -302,8 +302,10 @@ def _review_mark(client, commitment, today: date) -> tuple[str, str]:
 
 
 def _everything(args: argparse.Namespace, ui: Out, nothing: str) -> dict:
-    """All the user's data, read without the writer's lock; `nothing` says why not."""
-    store = _open_existing(args, ui)
+    """All the user's data, read without the writer's lock; `nothing` says why not.
+
+    A damaged client stops it with that client's mend: a copy without it would mislead."""
+    store = _open_existing(args, ui, warn_damaged=False)
     if store is None:
         raise Problem(f"{nothing}: {_no_data(args)}")
     with store:
@@ -458,7 +460,9 @@ def _read_restore_source(source: Path) -> dict:
         try:
             return read_folder_document(source)
         except DataFileError as exc:
-            raise Problem(f"That backup is damaged too: {exc.path} {exc.problem}. Try an older one.") from None
+            if exc.problem.startswith("is missing"):
+                raise Problem(f"That backup cannot be restored: {exc.path} {exc.problem}. {exc.hint} Nothing was changed.") from None
+            raise Problem(f"That backup is damaged too: {exc.path} {exc.problem}. Try an older one; nothing was changed.") from None
         except ValueError as exc:
             raise Problem(_sentence(exc)) from None
     try:

@@ -16,6 +16,7 @@ some; they are ignored, as `models._known` ignores them).
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
 from typing import Any, Callable
@@ -90,7 +91,9 @@ def _kind(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    """A value for a message: short, and never the whole of a huge text."""
+    """A value for a message, as JSON writes it: short, never the whole of a huge text."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
     if isinstance(value, str):
         if len(value) > 40:
             return f"a text of {len(value):,} characters"
