@@ -84,11 +84,22 @@ def list_set_aside(data_dir: Path) -> list[Path]:
                   reverse=True)
 
 
-def _new_folder(root: Path, prefix: str = "") -> Path:
-    """A new folder under root named by the time, made exclusively and 0700.
+PARTIAL_PREFIX = ".partial-"
+
+
+def _new_partial(root: Path) -> Path:
+    """A folder to fill, under a name no listing takes for a backup (0700, random)."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix=PARTIAL_PREFIX, dir=root))
+
+
+def _publish(root: Path, partial: Path, prefix: str = "") -> Path:
+    """Give a filled folder its name, by the time: only now does it count as a backup.
 
     Several in one second are numbered -2, -3...; a number is never reused,
-    or a pruned name would come back sorted as the oldest.
+    or a pruned name would come back sorted as the oldest. The caller holds
+    the lock, so no other coach picks a name meanwhile.
     """
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     taken = []
@@ -99,9 +110,26 @@ def _new_folder(root: Path, prefix: str = "") -> Path:
     n = max(taken, default=0) + 1
     while True:
         target = root / (f"{prefix}{stamp}" if n == 1 else f"{prefix}{stamp}-{n}")
-        if make_private_dir(target):
+        if not os.path.lexists(target):
+            os.rename(partial, target)
+            fsync_dir(root)
             return target
         n += 1
+
+
+def remove_partials(data_dir: Path) -> None:
+    """Folders a killed backup left half filled: never a backup; removed by the next writer."""
+    try:
+        root = backups_root(data_dir)
+        names = os.listdir(root) if root is not None else []
+    except Exception:
+        return
+    for name in names:
+        if name.startswith(PARTIAL_PREFIX):
+            try:
+                remove_folder(root, name)
+            except OSError:
+                pass
 
 
 def _copy_checked(src: Path, dest: Path, raw: bytes) -> None:
@@ -143,7 +171,7 @@ def take_backup(
     if not rels:
         return result
     root = ensure_private_subdir(data_dir / BACKUPS_DIR, "The backups folder")
-    target = _new_folder(root)
+    target = _new_partial(root)
     damaged_raw: dict[str, bytes] = {}
     try:
         if any(rel.startswith(f"{CLIENTS_DIR}/") for rel in rels):
@@ -179,8 +207,11 @@ def take_backup(
     if len(result.skipped) == len(rels):
         remove_folder(root, target.name)  # nothing passed: no backup to offer
     else:
-        result.folder = target
-    fsync_dir(root)
+        try:
+            result.folder = _publish(root, target)
+        except BaseException:
+            remove_folder(root, target.name)
+            raise
     if prune and not result.skipped:
         prune_backups(data_dir)
     return result
@@ -189,7 +220,7 @@ def take_backup(
 def set_aside(data_dir: Path, files: dict[str, bytes]) -> Path:
     """Keep files as they were in backups/damaged-<stamp>/ (never pruned, never offered)."""
     root = ensure_private_subdir(Path(data_dir) / BACKUPS_DIR, "The backups folder")
-    target = _new_folder(root, "damaged-")
+    target = _new_partial(root)
     try:
         for rel, raw in files.items():
             dest = target / rel
@@ -197,10 +228,10 @@ def set_aside(data_dir: Path, files: dict[str, bytes]) -> Path:
                 make_private_dir(dest.parent)
             write_new_file(dest, raw)
         fsync_dir(target)
+        return _publish(root, target, "damaged-")
     except BaseException:
         remove_folder(root, target.name)
         raise
-    return target
 
 
 def prune_backups(data_dir: Path, keep: int = BACKUPS_KEPT) -> None:

@@ -487,7 +487,11 @@ def cmd_demo(args: argparse.Namespace, ui: Out) -> int:
         if store.has_data:
             raise Problem(f"{args.data_path} already holds clients, so no sample data was added; "
                           "try `coach --data-dir /tmp/coach-demo demo`.")
-        made = fill_demo(store, args.today_date)
+        try:
+            made = fill_demo(store, args.today_date)
+        except SaveError as exc:
+            why = str(exc).replace(" Nothing on disk was changed.", "").replace("Could not save: ", "").rstrip(".")
+            raise Problem(f"Only part of the sample data could be added to {args.data_path}: {why}.") from None
     ui.say("Made a sample portfolio in ", literal(str(args.data_path)), f": {_plural(made.clients, 'client')} "
            f"({made.archived} archived), {_plural(made.reflections, 'reflection')}, {made.open_commitments} open commitments.")
     ui.say("Clients: ", literal(", ".join(made.names)), ".")
@@ -527,6 +531,9 @@ def main(argv: list[str] | None = None) -> int:
         ui.error(f"--since: {exc}")
     except ValueError as exc:
         ui.error(str(exc))
+    except OSError as exc:  # none should get here; if one does, it is still one sentence
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        ui.error(f"Something on disk failed: {exc.strerror or exc}{where}. Check the message above, or try again.")
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -40,6 +40,8 @@ def _open_lock(path: Path, flags: int) -> int:
     except OSError as exc:
         if exc.errno in LINK_ERRNOS:
             raise _refuse(path, "a link") from exc
+        if exc.errno in (errno.EISDIR, errno.ENXIO, errno.EOPNOTSUPP):
+            raise _refuse(path, "not a regular file") from exc  # a folder or a socket
         raise
     try:
         st = os.fstat(fd)

@@ -50,7 +50,7 @@ from coach.layout import (
     summary_promises_file,
 )
 from coach.models import Client, Commitment, Draft, Reflection, now_stamp
-from coach.safety import check_private_dir, make_private_dir
+from coach.safety import UnsafePathError, check_private_dir, make_private_dir
 from coach.schema import SCHEMA_VERSION, check_export
 from coach.storage import (
     DataFileError,
@@ -154,10 +154,17 @@ def recover(data_dir: Path) -> bool:
 
 
 def _new_staging(data_dir: Path) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=data_dir))  # 0700, random name
-    check_private_dir(folder, "The restore's staging folder")
-    for sub in ("new", f"new/{CLIENTS_DIR}", "old", f"old/{CLIENTS_DIR}"):
-        make_private_dir(folder / sub)
+    """A private folder inside the data folder to stage in (0700, random name)."""
+    folder = None
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=data_dir))
+        check_private_dir(folder, "The restore's staging folder")
+        for sub in ("new", f"new/{CLIENTS_DIR}", "old", f"old/{CLIENTS_DIR}"):
+            make_private_dir(folder / sub)
+    except OSError as exc:
+        if folder is not None:
+            _discard(data_dir, folder, None)
+        raise RestoreError(f"Could not restore: {describe_os_error(exc, Path(data_dir) / 'x')}. Nothing was changed.") from exc
     return folder
 
 
@@ -249,11 +256,11 @@ def _commit(data_dir: Path, staging: Path, new_rels: set[str], *, replace_all: b
     try:
         if live_rels:
             kept = take_backup(data_dir, keep_damaged=True, prune=False)
-    except OSError as exc:
+    except (OSError, UnsafePathError, DataFileError) as exc:
         _discard(data_dir, staging, kept)
+        why = describe_os_error(exc, data_dir / "backups" / "x") if isinstance(exc, OSError) else str(exc).rstrip(".")
         raise RestoreError(
-            f"Could not restore: could not keep a backup of your data first "
-            f"({describe_os_error(exc, data_dir / 'backups' / 'x')}). Nothing was changed."
+            f"Could not restore: could not keep a backup of your data first ({why}). Nothing was changed."
         ) from exc
     made_clients_dir = False
     try:

@@ -48,7 +48,7 @@ def _move_hint(what: str) -> str:
     return f"keep {what} in a folder of your own instead, e.g. `--data-dir ~/.local/share/coach`"
 
 
-def check_private_dir(path: Path, what: str = "") -> os.stat_result:
+def check_private_dir(path: Path, what: str = "", *, data_folder: bool = False) -> os.stat_result:
     """A folder coach keeps data in: a real folder of the user's, closed to others' writes.
 
     Read-only group/other permissions are allowed here (they only draw a
@@ -64,10 +64,10 @@ def check_private_dir(path: Path, what: str = "") -> os.stat_result:
         raise UnsafePathError(path, f"{what} cannot be checked ({exc.strerror}); check the permissions of its parent folders.") from exc
     if stat.S_ISLNK(st.st_mode):
         target = os.path.realpath(path)
+        fix = (f"use the folder itself with `--data-dir {_q(target)}`, or replace the link with a real folder"
+               if data_folder else "replace the link with the real folder it points to")
         raise UnsafePathError(
-            path,
-            f"{what} ({path}) is a link to {target}, and coach does not keep notes through links; "
-            f"use the folder itself with `--data-dir {_q(target)}`, or replace the link with a real folder.",
+            path, f"{what} ({path}) is a link to {target}, and coach does not keep notes through links; {fix}.",
         )
     if not stat.S_ISDIR(st.st_mode):
         raise UnsafePathError(path, f"{what} ({path}) is not a folder; move it aside and run coach again.")
@@ -76,6 +76,13 @@ def check_private_dir(path: Path, what: str = "") -> os.stat_result:
             path,
             f"{what} ({path}) belongs to {_owner(st.st_uid)}, not to you, so its owner could read or change your notes; "
             f"{_move_hint('your data')}.",
+        )
+    if st.st_mode & 0o022 and st.st_mode & stat.S_ISVTX:
+        # a shared folder such as /tmp: closing it would break it for everyone else
+        raise UnsafePathError(
+            path,
+            f"{what} ({path}) is a folder shared with other users (mode {stat.S_IMODE(st.st_mode):o}); "
+            f"{_move_hint('your data')}, or in a new folder inside it (`--data-dir {_q(Path(path) / 'coach')}`).",
         )
     if st.st_mode & 0o022:
         raise UnsafePathError(
@@ -131,7 +138,7 @@ def check_parents(path: Path) -> None:
 def check_data_dir(path: Path) -> os.stat_result:
     """The whole check for a data folder that exists: its parents, then itself."""
     check_parents(path)
-    return check_private_dir(path, "The data folder")
+    return check_private_dir(path, "The data folder", data_folder=True)
 
 
 def _fchmod_dir(path: Path, mode: int) -> None:

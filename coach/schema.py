@@ -48,7 +48,7 @@ AIM_KEYS = (*BELIEF_KEYS, *LENS_KEYS)
 
 #: A record id: UUID-like, safe as a file name on any system, never hidden.
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 class RecordProblem(ValueError):

@@ -314,6 +314,8 @@ def parse_json_bytes(path: Path, raw: bytes) -> Any:
         raise DataFileError(path, f"is not valid JSON (line {exc.lineno}, column {exc.colno})") from exc
     except RecursionError as exc:
         raise DataFileError(path, "is nested too deeply to be coach data") from exc
+    except ValueError as exc:  # e.g. a number of more digits than Python will read
+        raise DataFileError(path, f"holds something JSON allows but no coach file does ({exc})") from exc
     if _SURROGATE_ESCAPE.search(raw):
         # an older coach (or a hand edit) wrote a lone surrogate as an escape:
         # keep only real characters from here on, as every write does

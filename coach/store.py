@@ -156,6 +156,7 @@ class Store:
         self._damaged_stamp: dict[str, list[int] | None] = {}
         self._summaries: dict[str, dict[str, Any]] = {}  # worked out in memory (read-only, or not yet written)
         self._drafts_unreadable = False
+        self._drafts_blocked = ""  # why drafts may not be written now, if they may not
         self._index = self._tinydb(self.data_dir / INDEX_FILE, check=check_index_records)
         self._drafts = self._tinydb(self.data_dir / DRAFTS_FILE, check=check_drafts_records, check_on_read=False)
 
@@ -240,6 +241,10 @@ class Store:
 
     def _mend_interrupted_writes(self) -> None:
         """Tidy what a coach killed mid-save can leave; only the lock holder does this."""
+        if os.path.lexists(self.data_dir / BACKUPS_DIR):
+            from coach.backups import remove_partials
+
+            remove_partials(self.data_dir)
         for folder in (self.data_dir, self.data_dir / CLIENTS_DIR):
             try:
                 names = os.listdir(folder)
@@ -799,9 +804,15 @@ class Store:
                 self._drafts.storage.write({"drafts": {}})
             else:
                 self._drafts.table("drafts").remove(doc_ids=bad or [])
-        except (OSError, UnsafePathError) as exc:
-            raise SaveError(f"{path} is damaged ({problem}), and coach could not set it aside: "
-                            f"{describe_os_error(exc, path) if isinstance(exc, OSError) else exc}. Nothing was changed.") from exc
+        except (OSError, UnsafePathError, SaveError) as exc:
+            # no room (or no right) to set it aside: carry on without it, touching nothing
+            why = describe_os_error(exc, path) if isinstance(exc, OSError) else str(exc).rstrip(".")
+            self._drafts_unreadable = whole
+            self._drafts_blocked = (f"Unfinished reflections cannot be saved: {path} is damaged ({problem}) and coach "
+                                    f"could not keep it aside first ({why}). Nothing was changed.")
+            self.warnings.append(f"{path}: {problem}; coach could not keep it aside first ({why}), so it carries "
+                                 "on without those unfinished reflections and saves no new ones until it can.")
+            return
         where = f"; the file as it was is kept in {aside}" if aside else ""
         self.warnings.append(f"{path}: {problem}. coach carries on without what it could not read{where}.")
 
@@ -823,11 +834,15 @@ class Store:
         return sorted(found, key=lambda d: d.updated_at, reverse=True)
 
     def save_draft(self, draft: Draft) -> None:
+        if self._drafts_blocked:
+            raise SaveError(self._drafts_blocked)
         draft.updated_at = now_stamp()
         draft.started_at = draft.started_at or draft.updated_at
         _upsert(self._drafts.table("drafts"), draft.to_dict())
 
     def discard_draft(self, draft_id: str) -> None:
+        if self._drafts_blocked:
+            raise SaveError(self._drafts_blocked)
         table = self._drafts.table("drafts")
         table.remove(doc_ids=[d.doc_id for d in table.all() if d.get("id") == draft_id])
 
