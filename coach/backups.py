@@ -43,7 +43,6 @@ DAMAGED_NAME = re.compile(r"damaged-\d{8}-\d{6}(?:-\d+)?\Z")
 class BackupResult:
     folder: Path | None = None  # the backup taken (None when there was nothing to copy)
     skipped: list[tuple[str, DataFileError]] = field(default_factory=list)  # files that did not pass
-    damaged: Path | None = None  # where the skipped files were kept as they were, if asked
 
 
 def backup_key(path: Path) -> tuple[str, int]:
@@ -117,6 +116,44 @@ def _publish(root: Path, partial: Path, prefix: str = "") -> Path:
         n += 1
 
 
+def move_aside(data_dir: Path, rels: list[str], *, source: Path | None = None) -> Path:
+    """Move files (relative paths under `source`, the data folder by default) into a
+    new backups/damaged-<stamp>/, as they are: a rename, so no room and no time is
+    needed however big they are. The folder has its name from the start (a kill
+    leaves at most an empty one), and is never pruned or offered for a restore.
+    """
+    data_dir = Path(data_dir)
+    source = Path(source) if source is not None else data_dir
+    root = ensure_private_subdir(data_dir / BACKUPS_DIR, "The backups folder")
+    target = _publish(root, _new_partial(root), "damaged-")
+    moved = []
+    try:
+        for rel in rels:
+            dest = target / rel
+            if dest.parent != target and not os.path.lexists(dest.parent):
+                make_private_dir(dest.parent)
+            os.rename(source / rel, dest)
+            moved.append(rel)
+        if (target / CLIENTS_DIR).is_dir():
+            fsync_dir(target / CLIENTS_DIR)
+        fsync_dir(target)
+        fsync_dir(source)
+    except BaseException:
+        for rel in reversed(moved):
+            try:
+                os.rename(target / rel, source / rel)
+            except OSError:
+                pass
+        raise
+    return target
+
+
+def keep_folder(data_dir: Path, folder: Path) -> Path:
+    """Move a whole folder of files coach must not drop into backups/damaged-<stamp>/."""
+    root = ensure_private_subdir(Path(data_dir) / BACKUPS_DIR, "The backups folder")
+    return _publish(root, Path(folder), "damaged-")
+
+
 def remove_partials(data_dir: Path) -> None:
     """Folders a killed backup left half filled: never a backup; removed by the next writer."""
     try:
@@ -153,15 +190,14 @@ def remove_folder(root: Path, name: str) -> None:
 
 
 def take_backup(
-    data_dir: Path, *, keep_damaged: bool = False, prune: bool = True, known_good: frozenset[str] = frozenset()
+    data_dir: Path, *, prune: bool = True, known_good: frozenset[str] = frozenset()
 ) -> BackupResult:
     """Copy every data file that passes its check into a new backups/<stamp>/.
 
     Every file is parsed from the bytes copied; the record check is skipped
     for `known_good` files, which the caller has seen pass it in exactly this
     version (their stamp matches the one recorded when they were read).
-    A file that does not pass is left out (listed in `skipped`; with
-    `keep_damaged` its bytes are kept in backups/damaged-<stamp>/). Raises
+    A file that does not pass is left out (listed in `skipped`). Raises
     OSError (disk full, say) after removing the partial backup; UnsafePathError
     if backups/ fails the folder check.
     """
@@ -172,7 +208,6 @@ def take_backup(
         return result
     root = ensure_private_subdir(data_dir / BACKUPS_DIR, "The backups folder")
     target = _new_partial(root)
-    damaged_raw: dict[str, bytes] = {}
     try:
         if any(rel.startswith(f"{CLIENTS_DIR}/") for rel in rels):
             make_private_dir(target / CLIENTS_DIR)
@@ -193,14 +228,11 @@ def take_backup(
                     check_file(src, rel, data)
             except DataFileError as exc:
                 result.skipped.append((rel, exc))
-                damaged_raw[rel] = raw
                 continue
             _copy_checked(src, target / rel, raw)
         if (target / CLIENTS_DIR).is_dir():
             fsync_dir(target / CLIENTS_DIR)
         fsync_dir(target)
-        if keep_damaged and damaged_raw:
-            result.damaged = set_aside(data_dir, damaged_raw)
     except BaseException:
         remove_folder(root, target.name)
         raise
@@ -215,23 +247,6 @@ def take_backup(
     if prune and not result.skipped:
         prune_backups(data_dir)
     return result
-
-
-def set_aside(data_dir: Path, files: dict[str, bytes]) -> Path:
-    """Keep files as they were in backups/damaged-<stamp>/ (never pruned, never offered)."""
-    root = ensure_private_subdir(Path(data_dir) / BACKUPS_DIR, "The backups folder")
-    target = _new_partial(root)
-    try:
-        for rel, raw in files.items():
-            dest = target / rel
-            if dest.parent != target and not dest.parent.exists():
-                make_private_dir(dest.parent)
-            write_new_file(dest, raw)
-        fsync_dir(target)
-        return _publish(root, target, "damaged-")
-    except BaseException:
-        remove_folder(root, target.name)
-        raise
 
 
 def prune_backups(data_dir: Path, keep: int = BACKUPS_KEPT) -> None:

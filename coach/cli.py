@@ -429,7 +429,7 @@ def _restore_one(args: argparse.Namespace, ui: Out, source: Path) -> int:
     if result.set_aside:
         ui.say("The file it replaced is kept as it was in ", literal(str(result.set_aside)), ".")
     try:  # summaries of what came back are brought up to date now, not at the next start
-        with Store.open(args.data_path) as store:
+        with Store.open(args.data_path, backed_up=bool(result.kept)) as store:
             _warn_store(ui, store)
     except (DataFileError, SaveError, UnsafePathError) as exc:
         ui.warn(str(exc))
@@ -531,13 +531,18 @@ def main(argv: list[str] | None = None) -> int:
         ui.error(f"--since: {exc}")
     except ValueError as exc:
         ui.error(str(exc))
-    except OSError as exc:  # none should get here; if one does, it is still one sentence
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        ui.error(f"Something on disk failed: {exc.strerror or exc}{where}. Check the message above, or try again.")
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:
         _quiet_stdout()  # `coach export | head` closed the pipe: not an error worth a word
+    except OSError as exc:  # none should get here; if one does, it is still one sentence
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        ui.error(f"coach could not go on: {exc.strerror or exc}{where}.")
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: still one sentence, never a traceback (COACH_DEBUG=1 shows it)
+        if os.environ.get("COACH_DEBUG"):
+            raise
+        ui.error(f"coach stopped on an error it did not expect ({type(exc).__name__}: {exc}); "
+                 "please report it. Run with COACH_DEBUG=1 to see where it happened.")
     return EXIT_ERROR
 
 

@@ -38,7 +38,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coach.backups import BackupResult, backups_root, prune_backups, remove_folder, take_backup
+from coach.backups import (
+    BackupResult,
+    backups_root,
+    keep_folder,
+    move_aside,
+    prune_backups,
+    remove_folder,
+    take_backup,
+)
 from coach.layout import (
     CLIENTS_DIR,
     DRAFTS_FILE,
@@ -147,6 +155,10 @@ def recover(data_dir: Path) -> bool:
                     changed=True,
                 ) from exc
             undone = True
+        elif any(p.is_file() or p.is_symlink() for p in (folder / "old").rglob("*")):
+            # committed, but what it replaced was not yet kept: keep it rather than drop it
+            _keep_or_leave(Path(data_dir), folder)
+            continue
         remove_folder(Path(data_dir), folder.name)
     if undone:
         fsync_dir(Path(data_dir))
@@ -218,17 +230,10 @@ def _rollback(data_dir: Path, staging: Path, plan: list[tuple[str, bool]], *, ma
 
 
 def _fingerprints(data_dir: Path, rels: list[str]) -> dict[str, Any]:
-    """What each live file is (inode, size, mtime) and holds, to tell truthfully whether anything changed."""
-    found: dict[str, Any] = {}
-    for rel in rels:
-        path = data_dir / rel
-        stamp = file_stamp(path)
-        try:
-            content = read_file_bytes(path, limit=1 << 40) if stamp is not None else None
-        except DataFileError:
-            content = b"(unreadable)"
-        found[rel] = (stamp, content)
-    return found
+    """Which file each live name holds (inode, size, mtime), to tell truthfully whether
+    anything changed. Restore never writes into a live file, only renames whole
+    files, so the same inode with the same size and time is the same bytes."""
+    return {rel: file_stamp(data_dir / rel) for rel in rels}
 
 
 def _discard(data_dir: Path, staging: Path, kept: BackupResult | None) -> None:
@@ -238,7 +243,7 @@ def _discard(data_dir: Path, staging: Path, kept: BackupResult | None) -> None:
         pass
     if kept is not None:
         root = backups_root(data_dir)
-        for folder in (kept.folder, kept.damaged):
+        for folder in (kept.folder,):
             if folder is not None and root is not None:
                 try:
                     remove_folder(root, folder.name)
@@ -255,7 +260,7 @@ def _commit(data_dir: Path, staging: Path, new_rels: set[str], *, replace_all: b
     kept = None
     try:
         if live_rels:
-            kept = take_backup(data_dir, keep_damaged=True, prune=False)
+            kept = take_backup(data_dir, prune=False)
     except (OSError, UnsafePathError, DataFileError) as exc:
         _discard(data_dir, staging, kept)
         why = describe_os_error(exc, data_dir / "backups" / "x") if isinstance(exc, OSError) else str(exc).rstrip(".")
@@ -290,17 +295,30 @@ def _commit(data_dir: Path, staging: Path, new_rels: set[str], *, replace_all: b
         fsync_dir(staging)
     except OSError:
         pass
-    try:
-        remove_folder(data_dir, staging.name)
-    except OSError:
-        pass
+    # what was replaced and did not read is not in the backup: keep it as it was
+    aside = None
+    damaged = [rel for rel, _ in (kept.skipped if kept else []) if os.path.lexists(staging / "old" / rel)]
+    if damaged:
+        try:
+            aside = move_aside(data_dir, damaged, source=staging / "old")
+        except (OSError, UnsafePathError):
+            aside = _keep_or_leave(data_dir, staging)
+    if os.path.lexists(staging) and aside != staging:
+        try:
+            remove_folder(data_dir, staging.name)
+        except OSError:
+            pass
     if kept is not None and kept.folder is not None and not kept.skipped:
         prune_backups(data_dir)
-    return RestoreResult(
-        kept=kept.folder if kept else None,
-        set_aside=kept.damaged if kept else None,
-        replaced=_order(new_rels),
-    )
+    return RestoreResult(kept=kept.folder if kept else None, set_aside=aside, replaced=_order(new_rels))
+
+
+def _keep_or_leave(data_dir: Path, staging: Path) -> Path:
+    """The whole staging folder into backups/damaged-*, or left where it is (recover() tries again)."""
+    try:
+        return keep_folder(data_dir, staging)
+    except (OSError, UnsafePathError):
+        return staging
 
 
 def _numbered(records) -> dict[str, dict[str, Any]]:

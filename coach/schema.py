@@ -127,9 +127,10 @@ class _Record:
     def has(self, key: str) -> bool:
         return key in self.raw
 
-    def text(self, key: str, limit: int = TEXT_MAX, *, required: bool = False) -> None:
+    def text(self, key: str, limit: int = TEXT_MAX, *, required: bool = False, present: bool = False) -> None:
+        """A text up to `limit`; `required`: there and not blank; `present`: there, maybe empty."""
         if key not in self.raw:
-            if required:
+            if required or present:
                 self.fail(key, "is missing")
             return
         value = self.raw[key]
@@ -284,7 +285,7 @@ def check_client(raw: Any, record: str | None = None) -> None:
 
 def _metric(raw: Any, record: str, where: str) -> None:
     m = _Record(raw, record, f"{where}.")
-    m.text("name", NAME_MAX)
+    m.text("name", NAME_MAX, present=True)
     m.text("target", TEXT_MAX)
     m.text("current", TEXT_MAX)
 

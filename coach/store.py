@@ -163,7 +163,7 @@ class Store:
     # -- opening and closing -------------------------------------------------
 
     @classmethod
-    def open(cls, data_dir: Path, *, read_only: bool = False) -> "Store":
+    def open(cls, data_dir: Path, *, read_only: bool = False, backed_up: bool = False) -> "Store":
         """Open a data directory, taking the writer's lock unless asked not to.
 
         Refuses (UnsafePathError, one sentence with the fix) a folder that
@@ -174,6 +174,9 @@ class Store:
         why, when asked to; when another coach holds the lock ("locked",
         `locked_by` names it); when this user may not write in the folder
         ("permission"); or on a read-only filesystem ("filesystem").
+
+        `backed_up` is for a caller that has just taken a backup (a restore):
+        this run's first write then takes no second one.
         """
         data_dir = _prepare_dir(data_dir, create=not read_only)
         warnings = permission_warnings(data_dir)
@@ -183,6 +186,7 @@ class Store:
         store = cls(data_dir, read_only=bool(cause), locked_by=locked_by, read_only_cause=cause)
         store._lock = lock
         store.warnings = warnings
+        store._backed_up = backed_up
         try:
             store._open_files()
         except BaseException:
@@ -497,11 +501,11 @@ class Store:
     # -- clients ---------------------------------------------------------------
 
     def _to_client(self, doc: dict[str, Any]) -> Client:
-        client = Client.from_dict(doc)
-        cid = client.id
-        if cid in self._summaries:
-            client.summary = ClientSummary.from_dict(self._summaries[cid])
-        return client
+        # a summary worked out in memory stands in for the stored one before the
+        # stored one is read at all: it may be of any shape (see _check_summaries)
+        if doc.get("id") in self._summaries:
+            doc = {**doc, "summary": self._summaries[doc["id"]]}
+        return Client.from_dict(doc)
 
     def clients(self, *, include_archived: bool = False) -> list[Client]:
         found = [self._to_client(doc) for doc in self._index.table("clients").all()]
@@ -555,18 +559,18 @@ class Store:
         if doc is None:
             return 0
         try:
-            count = len(self.reflections(client_id))
+            count, damaged = len(self.reflections(client_id)), False
         except DamagedHistoryError:
-            count = 0
-            raw = read_file_bytes(self._history_path(client_id), limit=1 << 40) if file_stamp(self._history_path(client_id)) else None
-            if raw is not None and not self.read_only:
-                from coach.backups import set_aside
-
-                try:
-                    set_aside(self.data_dir, {history_rel(client_id): raw})
-                except OSError as exc:
-                    raise SaveError(f"Could not keep the damaged file first: {describe_os_error(exc, self._history_path(client_id))}. Nothing was deleted.") from exc
+            count, damaged = 0, True
         self._before_first_write()  # the backup must hold the client's history before it goes
+        if damaged and os.path.lexists(self._history_path(client_id)):
+            from coach.backups import move_aside
+
+            try:  # a file that does not read is not in the backup: keep it as it is
+                move_aside(self.data_dir, [history_rel(client_id)])
+            except (OSError, UnsafePathError) as exc:
+                why = describe_os_error(exc, self._history_path(client_id)) if isinstance(exc, OSError) else exc
+                raise SaveError(f"Could not keep the damaged file first: {why}. Nothing was deleted.") from exc
         self._drafts.table("drafts").remove(doc_ids=[d.doc_id for d in self._drafts.table("drafts").all() if d.get("client_id") == client_id])
         self._index.table("clients").remove(doc_ids=[doc.doc_id])
         db = self._histories.pop(client_id, None)
@@ -792,19 +796,16 @@ class Store:
             self.warnings.append(f"{path}: {problem}; they are left out here, and the next coach that opens "
                                  "this data for writing keeps them in backups/ and sets them aside.")
             return
-        try:
-            raw = read_file_bytes(path, limit=1 << 40)
-        except DataFileError:
-            raw = None  # a link or a device: nothing of ours to keep
-        from coach.backups import set_aside
+        from coach.backups import move_aside
 
+        keep = None
+        if not whole:
+            keep = {k: v for k, v in (self._drafts.storage.read() or {}).get("drafts", {}).items()
+                    if int(k) not in (bad or [])}
         try:
-            aside = set_aside(self.data_dir, {DRAFTS_FILE: raw}) if raw is not None else None
-            if whole:
-                self._drafts.storage.write({"drafts": {}})
-            else:
-                self._drafts.table("drafts").remove(doc_ids=bad or [])
-        except (OSError, UnsafePathError, SaveError) as exc:
+            # moved, not copied: a huge or damaged file needs no room and no reading
+            aside = move_aside(self.data_dir, [DRAFTS_FILE])
+        except (OSError, UnsafePathError) as exc:
             # no room (or no right) to set it aside: carry on without it, touching nothing
             why = describe_os_error(exc, path) if isinstance(exc, OSError) else str(exc).rstrip(".")
             self._drafts_unreadable = whole
@@ -813,6 +814,12 @@ class Store:
             self.warnings.append(f"{path}: {problem}; coach could not keep it aside first ({why}), so it carries "
                                  "on without those unfinished reflections and saves no new ones until it can.")
             return
+        self._drafts.storage.close()
+        if keep:
+            try:
+                self._drafts.storage.write({"drafts": keep})  # the ones that read, back in place
+            except SaveError as exc:
+                self.warnings.append(f"The unfinished reflections that could be read are kept only in {aside} for now: {exc}")
         where = f"; the file as it was is kept in {aside}" if aside else ""
         self.warnings.append(f"{path}: {problem}. coach carries on without what it could not read{where}.")
 

@@ -127,7 +127,7 @@ def test_damaged_drafts_on_a_full_disk_do_not_block_the_store(data, monkeypatch)
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(backups, "set_aside", full)
+    monkeypatch.setattr(backups, "move_aside", full)
     with Store.open(data) as s:
         assert not s.read_only and len(s.clients()) == 30
         assert s.drafts() == []
@@ -182,3 +182,90 @@ def test_demo_on_a_full_disk_does_not_claim_nothing_changed(tmp_path, capsys):
         assert "full" in err and "Nothing" not in err and "part of the sample" in err.replace("\n", " ")
     finally:
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def _in_child(code: str) -> tuple[str, float, int]:
+    """Run `code` in a fresh Python; its stderr, seconds, and peak memory in MB."""
+    script = (
+        "import resource, sys, time; t = time.perf_counter()\n" + code +
+        "\nprint(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=child_env())
+    *rest, last = done.stderr.strip().splitlines()
+    seconds, mb = last.split()
+    return "\n".join(rest), float(seconds), int(mb)
+
+
+def test_a_huge_damaged_drafts_file_is_set_aside_without_reading_it(data):
+    """A 600 MB drafts file took 7 s, 1.2 GB of memory and 600 MB more disk to set aside."""
+    drafts = data / "drafts.json"
+    os.truncate(drafts, 600 * 1024 * 1024)  # sparse: no room taken
+    inode = os.stat(drafts).st_ino
+    err, seconds, mb = _in_child(f"from coach.store import Store\ns = Store.open({str(data)!r})\nprint(s.warnings, file=sys.stderr)\ns.close()")
+    assert "far larger than coach ever writes" in err
+    assert seconds < 3 and mb < 300, (seconds, mb)
+    (aside,) = (data / "backups").glob("damaged-*")
+    assert os.stat(aside / "drafts.json").st_ino == inode  # moved, as it was
+    assert not drafts.exists()
+
+
+def test_bringing_back_a_huge_damaged_client_file_is_quick_and_keeps_it(data, capsys):
+    with Store.open(data) as s:
+        s.add_client("Cy")
+        folder = s.backups()[0]
+        client = s.clients()[0]
+    rel = f"clients/{client.id}.json"
+    os.truncate(data / rel, 600 * 1024 * 1024)
+    inode = os.stat(data / rel).st_ino
+    err, seconds, mb = _in_child(
+        "from coach.cli import main\n"
+        f"rc = main(['--data-dir', {str(data)!r}, 'restore', {str(folder)!r}, '--only', {rel!r}])\n"
+        "print('rc', rc, file=sys.stderr)")
+    assert "rc 0" in err and seconds < 5 and mb < 300, (err, seconds, mb)
+    (aside,) = (data / "backups").glob("damaged-*")
+    assert os.stat(aside / rel).st_ino == inode  # the file it replaced, kept as it was
+    with Store.open(data, read_only=True) as s:
+        assert s.damaged_clients() == [] and s.client(client.id).summary.reflection_count == 1
+
+
+def test_a_one_file_restore_takes_one_backup_not_two(data, capsys):
+    """Each --only restore took two backups (the restore's, then the summary's), pushing good ones out."""
+    with Store.open(data) as s:
+        s.add_client("Cy")
+        folder = s.backups()[0]
+        client = s.clients()[0]
+    before = set((data / "backups").iterdir())
+    (data / "clients" / f"{client.id}.json").write_text("{")
+    assert run(data, "restore", str(folder), "--only", f"clients/{client.id}.json") == 0
+    made = set((data / "backups").iterdir()) - before
+    assert len([p for p in made if not p.name.startswith("damaged-")]) == 1
+
+
+def _spoil_index(data: Path, spoil) -> None:
+    index = data / "coach.json"
+    doc = json.loads(index.read_text())
+    spoil(list(doc["clients"].values()))
+    index.write_text(json.dumps(doc))
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda clients: clients[0].__setitem__("summary", "text"),
+    lambda clients: clients[0]["summary"].__setitem__("reflection_dates", 5),
+    lambda clients: clients[0]["summary"].__setitem__("open_commitments", [{"id": "x", "action": 5}]),
+    lambda clients: clients[0].pop("summary"),
+], ids=["summary a text", "dates a number", "a bad open commitment", "no summary"])
+def test_a_summary_of_the_wrong_shape_is_rebuilt_not_a_traceback(data, capsys, spoil):
+    """A summary that was text crashed `coach status` (a reader) with a traceback."""
+    _spoil_index(data, spoil)
+    assert run(data, "status") == 0
+    assert "Traceback" not in capsys.readouterr().err
+    with Store.open(data) as s:  # the writer rebuilds it on disk
+        assert all(c.summary.reflection_count == 1 for c in s.clients())
+
+
+def test_a_metric_without_a_name_is_refused_not_a_traceback(data, capsys):
+    _spoil_index(data, lambda clients: clients[0].__setitem__("metrics", [{}]))
+    assert run(data, "status") == 1
+    err = capsys.readouterr().err
+    one_sentence(err)
+    assert "metrics[1].name" in err and "missing" in err
