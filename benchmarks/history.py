@@ -33,6 +33,7 @@ from coach.models import (
     PartnershipLenses,
     Reflection,
 )
+from coach.storage import file_stamp
 from coach.store import CLIENTS_DIR, DRAFTS_FILE, INDEX_FILE, SCHEMA_VERSION, summarise
 
 YEARS = 10
@@ -296,12 +297,14 @@ def build(data_dir: Path, *, reflections: int, clients: int, today: date, seed: 
             refl.append(r)
             comms.append(c)
         client.summary = summarise(refl, comms)
-        index_clients[str(n)] = client.to_dict()
         payload = _dump({
             "reflections": {str(k): r.to_dict() for k, r in enumerate(refl, start=1)},
             "commitments": {str(k): c.to_dict() for k, c in enumerate(comms, start=1)},
         })
         _write(data_dir / CLIENTS_DIR / f"{client.id}.json", payload)
+        # the stamp of the file the summary was made from, as the store records it
+        client.summary.file = file_stamp(data_dir / CLIENTS_DIR / f"{client.id}.json") or []
+        index_clients[str(n)] = client.to_dict()
         history_bytes += len(payload)
         largest = max(largest, len(payload))
     index = _dump({
@@ -353,7 +356,7 @@ def _dump(data) -> bytes:
 
 
 def _write(path: Path, payload: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
     try:
         view = memoryview(payload)
         while view:

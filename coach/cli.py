@@ -25,8 +25,9 @@ from rich.text import Text
 from coach import __version__, weekly
 from coach.dates import DateError, parse_date
 from coach.paths import resolve_data_dir
-from coach.storage import DataFileError, SaveError, atomic_write_bytes, ensure_private_dir
-from coach.store import BACKUPS_DIR, CLIENTS_DIR, DRAFTS_FILE, INDEX_FILE, Store, validate_export
+from coach.safety import UnsafePathError
+from coach.storage import DataFileError, OutputRefused, SaveError, read_file_bytes, write_private_file
+from coach.store import Store, restore_into, validate_export
 from coach.textsafe import literal, shorten, valid_unicode_tree, visible
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -92,13 +93,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", "-f", choices=FORMATS, default="json", help="default: json")
     export.add_argument("--client", metavar="NAME", help="only this client (a unique start of the name is enough)")
     export.add_argument("--since", metavar="DATE", help='only reflections on or after DATE, e.g. 2025-01-01 or "3 months ago"')
-    export.add_argument("--output", "-o", metavar="FILE", help="write to FILE (readable only by you) instead of the screen")
+    export.add_argument("--output", "-o", metavar="FILE",
+                        help="write to FILE (a new file, readable only by you) instead of the screen; - is the screen")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists (never a link or a device)")
     backup = sub.add_parser("backup", parents=common, help="save all your data to one file")
     backup.add_argument("--output", "-o", metavar="FILE",
-                        help="default: coach-backup-<date>-<time>.json in the current folder")
+                        help="default: coach-backup-<date>-<time>.json in the current folder; - is the screen")
+    backup.add_argument("--force", action="store_true", help="replace FILE if it exists (never a link or a device)")
     restore = sub.add_parser("restore", parents=common,
-                             help="replace your data with a backup file or an automatic backup folder")
+                             help="replace your data with a backup file or an automatic backup folder, all or nothing")
     restore.add_argument("file", metavar="FILE", help="a file from `coach backup` or `coach export`, or a folder under backups/")
+    restore.add_argument("--only", metavar="PATH",
+                         help="bring back only this file from a backup folder (coach.json, drafts.json or "
+                              "clients/<id>.json), leaving the rest as it is")
     sub.add_parser("demo", parents=common, help="fill an empty data folder with sample clients to explore")
     return parser
 
@@ -111,17 +118,21 @@ def _coach_cmd(args: argparse.Namespace) -> str:
     return f"coach --data-dir {shlex.quote(args.data_dir)}" if args.data_dir else "coach"
 
 
-def _warn_store(ui: Out, store: Store) -> None:
+def _warn_store(ui: Out, store: Store, *, damaged: bool = True) -> None:
     for message in store.warnings:
         ui.warn(message)
+    for damaged in store.damaged_clients() if damaged else ():
+        mend = (f"to bring back its copy kept in {damaged.backup}: {damaged.mend}" if damaged.mend
+                else "no automatic backup holds a readable copy of it")
+        ui.warn(f"{damaged.name}'s history ({damaged.path}) cannot be read: {damaged.problem}; the rest works, and {mend}")
 
 
-def _open_existing(args: argparse.Namespace, ui: Out) -> Store | None:
+def _open_existing(args: argparse.Namespace, ui: Out, *, warn_damaged: bool = True) -> Store | None:
     """A read-only store (works while another coach is open), or None if there is no data folder."""
-    if not args.data_path.is_dir():
+    if not os.path.lexists(args.data_path):
         return None
     store = Store.open(args.data_path, read_only=True)
-    _warn_store(ui, store)
+    _warn_store(ui, store, damaged=warn_damaged)
     return store
 
 
@@ -291,8 +302,10 @@ def _review_mark(client, commitment, today: date) -> tuple[str, str]:
 
 
 def _everything(args: argparse.Namespace, ui: Out, nothing: str) -> dict:
-    """All the user's data, read without the writer's lock; `nothing` says why not."""
-    store = _open_existing(args, ui)
+    """All the user's data, read without the writer's lock; `nothing` says why not.
+
+    A damaged client stops it with that client's mend: a copy without it would mislead."""
+    store = _open_existing(args, ui, warn_damaged=False)
     if store is None:
         raise Problem(f"{nothing}: {_no_data(args)}")
     with store:
@@ -313,9 +326,8 @@ def cmd_export(args: argparse.Namespace, ui: Out) -> int:
         text = export.to_markdown(document, load_method())
     else:
         text = export.to_csv(document) if args.format == "csv" else export.to_json(document)
-    if args.output:
-        path = Path(args.output).expanduser()
-        atomic_write_bytes(path, _utf8(text))
+    if args.output and args.output != "-":
+        path = write_private_file(Path(args.output).expanduser(), _utf8(text), replace=args.force)
         ui.say(f"Wrote {_counts(document)} as {FORMAT_NAMES[args.format]} to ",
                literal(str(path)), ".")
     else:
@@ -343,106 +355,126 @@ def cmd_backup(args: argparse.Namespace, ui: Out) -> int:
     from coach.export import to_json
 
     document = _everything(args, ui, "There is nothing to back up")
-    path = Path(args.output).expanduser() if args.output else _default_backup_path()
-    atomic_write_bytes(path, _utf8(to_json(document)))
+    payload = _utf8(to_json(document))
+    if args.output == "-":
+        _write_stdout(payload.decode("utf-8"))
+        return EXIT_OK
+    if args.output:
+        path = write_private_file(Path(args.output).expanduser(), payload, replace=args.force)
+    else:
+        path = _write_default_backup(payload)
     ui.say(f"Saved {_counts(document)} to ", literal(str(path)), ".")
     ui.say("To bring it back later: ", literal(f"{_coach_cmd(args)} restore {shlex.quote(str(path))}"))
     return EXIT_OK
 
 
-def _default_backup_path() -> Path:
+def _write_default_backup(payload: bytes) -> Path:
+    """./coach-backup-<stamp>.json, a new file: never one that is there already."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path, n = Path(f"coach-backup-{stamp}.json"), 1
-    while path.exists():
-        n += 1
-        path = Path(f"coach-backup-{stamp}-{n}.json")
-    return path.resolve()
+    for n in range(1, 1000):
+        path = Path(f"coach-backup-{stamp}.json" if n == 1 else f"coach-backup-{stamp}-{n}.json").resolve()
+        try:
+            return write_private_file(path, payload)
+        except OutputRefused:
+            if not os.path.lexists(path):
+                raise
+    raise Problem("Could not find a free name for the backup in this folder; give one with -o FILE.")
 
 
 def cmd_restore(args: argparse.Namespace, ui: Out) -> int:
+    from coach.restore import RestoreError
+
     source = Path(args.file).expanduser()
+    if args.only is not None:
+        return _restore_one(args, ui, source)
     document, replaced = valid_unicode_tree(_read_restore_source(source))
     try:
         validate_export(document)
     except ValueError as exc:
-        raise Problem(f"{source}: {exc} Nothing was changed.") from None
-    store, set_aside = _open_for_restore(args.data_path)
-    with store:
-        _warn_store(ui, store)
-        if store.read_only:
-            raise Problem(f"{store.read_only_reason()} Nothing was restored.")
-        had_data = store.has_data
-        kept_in = store.replace_everything(document)
-        kept = [kept_in] if had_data and kept_in else []
+        raise Problem(f"{source}: {_sentence(exc)} Nothing was changed.") from None
+    had_data = (args.data_path / "coach.json").exists()
+    try:
+        result = restore_into(args.data_path, document)
+    except ValueError as exc:
+        raise Problem(f"{source}: {_sentence(exc)} Nothing was changed.") from None
+    except RestoreError as exc:
+        raise Problem(str(exc)) from None
     ui.say(f"Restored {_counts(document)} from ", literal(str(source)), ".")
     if replaced:
         ui.say(f"{replaced} text(s) in it held a lone surrogate, which is not a character;"
                " coach keeps each as \N{REPLACEMENT CHARACTER} (U+FFFD).")
-    if kept:
-        ui.say("Your previous data is kept in ", literal(str(kept[-1])), ".")
-    if set_aside is not None:
-        ui.say("The damaged files were moved to ", literal(str(set_aside)), ".")
+    if had_data and result.kept:
+        ui.say("Your previous data is kept in ", literal(str(result.kept)), ".")
+    if result.set_aside:
+        ui.say("Files that could not be read were kept as they were in ", literal(str(result.set_aside)), ".")
     return EXIT_OK
 
 
-def _read_restore_source(source: Path) -> dict:
-    if source.is_dir():
-        return _read_backup_folder(source)
+def _restore_one(args: argparse.Namespace, ui: Out, source: Path) -> int:
+    """Bring back one file from a backup folder; every other file keeps its newest work."""
+    from coach.restore import RestoreError
+
+    if not source.is_dir():
+        raise Problem(f"--only takes a backup folder (such as {args.data_path / 'backups'}/<date-time>), not the file {source}.")
+    rel = _relative_data_path(args.only, source, args.data_path)
     try:
-        raw = source.read_bytes()
-    except FileNotFoundError:
-        raise Problem(f"There is no file {source}.") from None
-    except OSError as exc:
-        raise Problem(f"Could not read {source}: {exc.strerror}.") from None
+        result = restore_into(args.data_path, source=source, only=rel)
+    except ValueError as exc:
+        raise Problem(f"{_sentence(exc)} Nothing was changed.") from None
+    except RestoreError as exc:
+        raise Problem(str(exc)) from None
+    ui.say("Brought back ", literal(rel), " from ", literal(str(source)), "; every other file was left as it was.")
+    if result.kept:
+        ui.say("Your data as it was just before is kept in ", literal(str(result.kept)), ".")
+    if result.set_aside:
+        ui.say("The file it replaced is kept as it was in ", literal(str(result.set_aside)), ".")
+    try:  # summaries of what came back are brought up to date now, not at the next start
+        with Store.open(args.data_path, backed_up=bool(result.kept)) as store:
+            _warn_store(ui, store)
+    except (DataFileError, SaveError, UnsafePathError) as exc:
+        ui.warn(str(exc))
+    return EXIT_OK
+
+
+def _relative_data_path(given: str, *folders: Path) -> str:
+    """--only as a path inside the data folder: "clients/<id>.json", however it was typed."""
+    path = Path(given.strip())
+    if path.is_absolute():
+        for folder in folders:
+            try:
+                return path.relative_to(folder.resolve() if not folder.is_absolute() else folder).as_posix()
+            except ValueError:
+                continue
+    return path.as_posix()
+
+
+def _sentence(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _read_restore_source(source: Path) -> dict:
+    from coach.restore import read_folder_document
+
+    if source.is_dir():
+        try:
+            return read_folder_document(source)
+        except DataFileError as exc:
+            if exc.problem.startswith("is missing"):
+                raise Problem(f"That backup cannot be restored: {exc.path} {exc.problem}. {exc.hint} Nothing was changed.") from None
+            raise Problem(f"That backup is damaged too: {exc.path} {exc.problem}. Try an older one; nothing was changed.") from None
+        except ValueError as exc:
+            raise Problem(_sentence(exc)) from None
+    try:
+        raw = read_file_bytes(source, follow=True)
+    except DataFileError as exc:
+        raise Problem(f"Could not read {source}: it {exc.problem}.") from None
+    if raw is None:
+        raise Problem(f"There is no file {source}.")
     try:
         return json.loads(raw.decode("utf-8"))
-    except ValueError:
+    except (ValueError, RecursionError):
         raise Problem(f"{source} is not a coach backup or export (it is not JSON text).") from None
-
-
-def _read_backup_folder(folder: Path) -> dict:
-    """An automatic backup (or any data folder): coach.json plus clients/*.json."""
-    if not (folder / INDEX_FILE).is_file():
-        raise Problem(f"{folder} is not a coach backup folder: it has no {INDEX_FILE}.")
-    try:
-        with Store.open(folder, read_only=True) as source:
-            return source.everything()
-    except DataFileError as exc:
-        raise Problem(f"That backup is damaged too: {exc.path} {exc.problem}. Try an older one.") from None
-
-
-def _open_for_restore(data_dir: Path) -> tuple[Store, Path | None]:
-    """Open for writing; if the current files are damaged, move them aside first.
-
-    A damaged coach.json is exactly when people restore, and Store.open refuses
-    it, so the damaged files are kept in a folder of their own and replaced.
-    """
-    try:
-        return Store.open(data_dir), None
-    except DataFileError as exc:
-        if Path(exc.path).resolve().parent not in (data_dir.resolve(), (data_dir / CLIENTS_DIR).resolve()):
-            raise
-    moved = _set_aside(data_dir)
-    return Store.open(data_dir), moved
-
-
-def _set_aside(data_dir: Path) -> Path:
-    from coach.lock import DataLock
-
-    lock = DataLock(data_dir)
-    if not lock.acquire():
-        raise Problem(f"{lock.holder()} is open on this data. Close it, then run the restore again.")
-    try:
-        target = data_dir / f"damaged-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
-        ensure_private_dir(target / CLIENTS_DIR)
-        for name in (INDEX_FILE, DRAFTS_FILE):
-            if (data_dir / name).exists():
-                os.replace(data_dir / name, target / name)
-        for f in sorted((data_dir / CLIENTS_DIR).glob("*.json")):
-            os.replace(f, target / CLIENTS_DIR / f.name)
-    finally:
-        lock.release()
-    return target
 
 
 def cmd_demo(args: argparse.Namespace, ui: Out) -> int:
@@ -455,7 +487,11 @@ def cmd_demo(args: argparse.Namespace, ui: Out) -> int:
         if store.has_data:
             raise Problem(f"{args.data_path} already holds clients, so no sample data was added; "
                           "try `coach --data-dir /tmp/coach-demo demo`.")
-        made = fill_demo(store, args.today_date)
+        try:
+            made = fill_demo(store, args.today_date)
+        except SaveError as exc:
+            why = str(exc).replace(" Nothing on disk was changed.", "").replace("Could not save: ", "").rstrip(".")
+            raise Problem(f"Only part of the sample data could be added to {args.data_path}: {why}.") from None
     ui.say("Made a sample portfolio in ", literal(str(args.data_path)), f": {_plural(made.clients, 'client')} "
            f"({made.archived} archived), {_plural(made.reflections, 'reflection')}, {made.open_commitments} open commitments.")
     ui.say("Clients: ", literal(", ".join(made.names)), ".")
@@ -477,23 +513,6 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Out], int]] = {
 # -- the edge -------------------------------------------------------------------------
 
 
-def _newest_backup(data_dir: Path) -> Path | None:
-    root = data_dir / BACKUPS_DIR
-    try:
-        found = sorted(p for p in root.iterdir() if p.is_dir())
-    except OSError:
-        return None
-    return found[-1] if found else None
-
-
-def _data_file_message(exc: DataFileError, args: argparse.Namespace) -> str:
-    message = str(exc)
-    newest = _newest_backup(args.data_path)
-    if newest is not None and "newer coach" not in exc.problem:
-        message += f" The newest automatic backup is {newest}; to go back to it: {_coach_cmd(args)} restore {shlex.quote(str(newest))}"
-    return message
-
-
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -504,18 +523,26 @@ def main(argv: list[str] | None = None) -> int:
         args.data_path = resolve_data_dir(args.data_dir)
         args.today_date = args.today or date.today()
         return COMMANDS[args.command](args, ui)
-    except DataFileError as exc:
-        ui.error(_data_file_message(exc, args))
+    except (DataFileError, UnsafePathError) as exc:
+        ui.error(str(exc))
     except (Problem, SaveError) as exc:
         ui.error(str(exc))
     except DateError as exc:
         ui.error(f"--since: {exc}")
     except ValueError as exc:
         ui.error(str(exc))
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:
         _quiet_stdout()  # `coach export | head` closed the pipe: not an error worth a word
+    except OSError as exc:  # none should get here; if one does, it is still one sentence
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        ui.error(f"coach could not go on: {exc.strerror or exc}{where}.")
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: still one sentence, never a traceback (COACH_DEBUG=1 shows it)
+        if os.environ.get("COACH_DEBUG"):
+            raise
+        ui.error(f"coach stopped on an error it did not expect ({type(exc).__name__}: {exc}); "
+                 "please report it. Run with COACH_DEBUG=1 to see where it happened.")
     return EXIT_ERROR
 
 

@@ -151,6 +151,9 @@ class ClientSummary:
     reflection_dates: list[str] = field(default_factory=list)
     open_commitments: list[dict[str, Any]] = field(default_factory=list)
     last_commitment: dict[str, Any] = field(default_factory=dict)
+    #: the stamp (inode, size, mtime_ns) of the client file this was built from,
+    #: [] when the client had no file: a summary whose stamp no longer matches is rebuilt
+    file: list[int] = field(default_factory=list, compare=False)
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any] | None) -> "ClientSummary":
@@ -159,6 +162,7 @@ class ClientSummary:
             data[key] = dict(data.get(key) or {})
         data["reflection_dates"] = list(data.get("reflection_dates", []))
         data["open_commitments"] = [dict(c) for c in data.get("open_commitments", [])]
+        data["file"] = list(data.get("file") or [])
         return cls(**data)
 
 

@@ -1,9 +1,11 @@
 """Files on disk: atomic JSON writes, strict reads, a TinyDB storage on top.
 
 TinyDB's stock JSONStorage rewrites its file in place; a crash mid-write leaves
-a file nothing can parse. Here every write goes to a temporary file in the same
+a file nothing can parse. Here every write goes to a temporary file made
+exclusively (random name, O_EXCL, never through a link) in the same
 directory, is fsynced, then renamed over the old one, so a reader only ever
-sees the old state or the new one.
+sees the old state or the new one. Reads never follow a link and refuse
+anything but a regular file of a sane size.
 """
 
 from __future__ import annotations
@@ -12,15 +14,26 @@ import errno
 import json
 import os
 import re
+import shlex
+import stat
+import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 from tinydb.storages import Storage
 
+from coach.safety import DIR_MODE, make_private_dirs
 from coach.textsafe import valid_unicode, valid_unicode_tree
 
 FILE_MODE = 0o600
-DIR_MODE = 0o700
+#: No data file coach writes comes near this; anything bigger is refused unread.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+#: What open() says when O_NOFOLLOW met a link (Linux: ELOOP; the BSDs: EMLINK).
+LINK_ERRNOS = {errno.ELOOP, getattr(errno, "EMLINK", errno.ELOOP)}
 
 
 class DataFileError(Exception):
@@ -41,14 +54,27 @@ class ReadOnlyError(SaveError):
     pass
 
 
+class RecordError(SaveError, ValueError):
+    """A record that does not fit the schema (a text over its limit, say): nothing was written."""
+
+
+class OutputRefused(SaveError):
+    """An output path coach will not write: it exists, or it is a link or not a regular file."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        self.path = Path(path)
+        super().__init__(message)
+
+
 def ensure_private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-    return path
+    """`path` and any missing parents, each made 0700 whatever the umask."""
+    make_private_dirs(path)
+    return Path(path)
 
 
 def fsync_dir(path: Path) -> None:
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | _CLOEXEC)
     except OSError:
         return
     try:
@@ -68,31 +94,182 @@ def describe_os_error(exc: OSError, path: Path) -> str:
         return f"coach may not write in {path.parent}"
     if exc.errno == errno.EROFS:
         return f"{path.parent} is on a read-only filesystem"
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"a file name in {path.parent} would be too long"
+    if exc.errno in LINK_ERRNOS:
+        return f"{path} is a link, and coach never writes through one"
     return f"{exc.strerror or exc} ({path.parent})"
 
 
-def atomic_write_bytes(path: Path, payload: bytes) -> None:
-    """Write `payload` to `path` so that the file is either old or new, never half."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _write_all(fd: int, payload: bytes) -> None:
+    view = memoryview(payload)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _write_temp(path: Path, payload: bytes) -> Path:
+    """A new file beside `path` holding `payload`, fsynced: random name, created
+    with O_EXCL|O_NOFOLLOW (tempfile.mkstemp), mode 0600."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(name)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
         try:
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            _write_all(fd, payload)
             os.fsync(fd)
         finally:
             os.close(fd)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+    return tmp
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def atomic_write_bytes(path: Path, payload: bytes) -> None:
+    """Write `payload` to `path` so that the file is either old or new, never half.
+
+    The temporary file is made exclusively with a random name, so nothing
+    planted beside it is written through; the rename replaces the name `path`
+    itself (a link there is replaced, never followed).
+    """
+    path = Path(path)
+    tmp = None
+    try:
+        tmp = _write_temp(path, payload)
         os.replace(tmp, path)
     except OSError as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+        if tmp is not None:
+            _unlink_quietly(tmp)
         raise SaveError(f"Could not save: {describe_os_error(exc, path)}. Nothing on disk was changed.") from exc
     fsync_dir(path.parent)
+
+
+def write_new_file(path: Path, payload: bytes) -> None:
+    """Create `path` (nothing may be there, not even a link), 0600, write and fsync it.
+
+    Raises OSError (FileExistsError when something is already there); a file
+    left half-written by a failure is removed.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, FILE_MODE)
+    try:
+        try:
+            _write_all(fd, payload)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        _unlink_quietly(path)
+        raise
+
+
+def check_output_path(path: Path, *, replace: bool = False, force_word: str = "--force") -> os.stat_result | None:
+    """Whether coach may write `path`: None when nothing is there, its stat when it
+    is a regular file that may be replaced; OutputRefused otherwise."""
+    path = Path(path)
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputRefused(path, f"Could not check {path}: {exc.strerror}.") from exc
+    if stat.S_ISLNK(st.st_mode):
+        raise OutputRefused(path, f"{path} is a link, and coach never writes through one; remove it or choose another file name.")
+    if stat.S_ISDIR(st.st_mode):
+        raise OutputRefused(path, f"{path} is a folder; give the name of a file to write instead.")
+    if not stat.S_ISREG(st.st_mode):
+        raise OutputRefused(path, f"{path} is not a regular file (a device, pipe or socket), so coach will not replace it; choose another file name.")
+    if not replace:
+        raise OutputRefused(path, f"{path} already exists; choose another name, or add {force_word} to replace it.")
+    return st
+
+
+def write_private_file(path: Path, payload: bytes, *, replace: bool = False, force_word: str = "--force") -> Path:
+    """Write a file outside the data folder (an export, a backup, an agenda, a
+    reflection kept elsewhere) that only the user can read.
+
+    A new file is created exclusively, 0600. An existing path is replaced only
+    when `replace` is true, and never when it is a link, a folder, a device or
+    a pipe (OutputRefused, a SaveError, says which in one sentence). The file
+    is written whole: a temporary file beside it, fsynced, then linked or
+    renamed into place. Returns the path written.
+    """
+    path = Path(path)
+    existing = check_output_path(path, replace=replace, force_word=force_word)
+    tmp = None
+    try:
+        tmp = _write_temp(path, payload)
+        if existing is None:
+            try:
+                os.link(tmp, path)  # fails if anything appeared at `path` meanwhile
+            except FileExistsError:
+                raise
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+                    raise
+                write_new_file(path, payload)  # no hard links here: create it exclusively in place
+        else:
+            now = os.lstat(path)
+            if (now.st_dev, now.st_ino) != (existing.st_dev, existing.st_ino) or not stat.S_ISREG(now.st_mode):
+                raise OutputRefused(path, f"{path} changed while coach was writing it; nothing was written there.")
+            os.replace(tmp, path)
+            tmp = None
+    except FileExistsError:
+        raise OutputRefused(path, f"{path} appeared while coach was writing it; nothing was written there.") from None
+    except OSError as exc:
+        raise SaveError(f"Could not write {path}: {describe_os_error(exc, path)}. Nothing was written there.") from exc
+    finally:
+        if tmp is not None:
+            _unlink_quietly(tmp)
+    fsync_dir(path.parent)
+    return path
+
+
+def read_file_bytes(path: Path, *, limit: int = MAX_FILE_BYTES, follow: bool = False) -> bytes | None:
+    """A file's bytes, or None if it does not exist.
+
+    Never through a link (unless `follow`), never from a pipe or device (a FIFO
+    would block), never more than `limit` bytes: DataFileError otherwise.
+    """
+    path = Path(path)
+    flags = os.O_RDONLY | _NONBLOCK | _CLOEXEC | (0 if follow else _NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno in LINK_ERRNOS and not follow:
+            raise DataFileError(path, "is a link, not a file coach wrote",
+                                f"Nothing was changed. Remove the link (rm {shlex.quote(str(path))}) and restore the file from a backup.") from exc
+        raise DataFileError(path, f"cannot be read ({exc.strerror})", "Check its permissions.") from exc
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise DataFileError(path, "is not a regular file", "Nothing was changed. Move it aside.")
+        if st.st_size > limit:
+            raise DataFileError(path, f"is {st.st_size:,} bytes, far larger than coach ever writes",
+                                "Nothing was changed. Move it aside or restore a backup.")
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > limit:
+                raise DataFileError(path, "grew past the size coach ever writes while being read",
+                                    "Nothing was changed. Move it aside or restore a backup.")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise DataFileError(path, f"cannot be read ({exc.strerror})", "Check its permissions.") from exc
+    finally:
+        os.close(fd)
 
 
 def dump_json(data: Any) -> bytes:
@@ -117,12 +294,14 @@ def encode_json(data: Any) -> tuple[bytes, bool]:
 def read_json_file(path: Path) -> Any:
     """Parse a data file strictly. A missing file is None; anything unreadable raises."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    raw = read_file_bytes(path)
+    if raw is None:
         return None
-    except OSError as exc:
-        raise DataFileError(path, f"cannot be read ({exc.strerror})", "Check its permissions.") from exc
+    return parse_json_bytes(path, raw)
+
+
+def parse_json_bytes(path: Path, raw: bytes) -> Any:
+    """The JSON in a data file's bytes; DataFileError naming `path` if there is none."""
     if not raw.strip():
         raise DataFileError(path, "is empty")
     if b"\x00" in raw:
@@ -133,6 +312,10 @@ def read_json_file(path: Path) -> Any:
         raise DataFileError(path, "is not UTF-8 text, so it is damaged") from exc
     except json.JSONDecodeError as exc:
         raise DataFileError(path, f"is not valid JSON (line {exc.lineno}, column {exc.colno})") from exc
+    except RecursionError as exc:
+        raise DataFileError(path, "is nested too deeply to be coach data") from exc
+    except ValueError as exc:  # e.g. a number of more digits than Python will read
+        raise DataFileError(path, f"holds something JSON allows but no coach file does ({exc})") from exc
     if _SURROGATE_ESCAPE.search(raw):
         # an older coach (or a hand edit) wrote a lone surrogate as an escape:
         # keep only real characters from here on, as every write does
@@ -158,12 +341,30 @@ def check_tinydb_shape(path: Path, data: Any) -> dict[str, dict[str, Any]]:
     return data
 
 
+def file_stamp(path: Path) -> list[int] | None:
+    """What identifies one version of a file cheaply: inode, size, mtime (ns).
+
+    Every write makes a new inode (a rename), so a summary that recorded the
+    stamp of the client file it was built from is known to be current while
+    the stamp matches, without reading the file. None when there is no file.
+    """
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage: strict reads, atomic writes, an in-memory copy between them.
 
     The copy is reused while the file's identity (inode, size, mtime) is
     unchanged, so reading a table does not reparse the file every time; a
     read-only second process still sees the writer's changes.
+
+    `check`, if given, is the schema check for the whole file (see
+    coach.schema): a file that does not pass it is refused on read
+    (DataFileError) and never written (RecordError).
     """
 
     def __init__(
@@ -172,36 +373,46 @@ class AtomicJSONStorage(Storage):
         *,
         read_only: bool = False,
         before_write: Callable[[], None] | None = None,
+        check: Callable[[dict[str, Any]], None] | None = None,
+        check_on_read: bool = True,
+        read_only_reason: Callable[[], str] | None = None,
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
         self._before_write = before_write
+        self._check = check
+        self._check_on_read = check_on_read
+        self._read_only_reason = read_only_reason
         self._cache: dict[str, Any] | None = None
-        self._stamp: tuple[int, int, int] | None = None
-
-    def _file_stamp(self) -> tuple[int, int, int] | None:
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
+        self._stamp: list[int] | None = None
 
     def read(self) -> dict[str, Any] | None:
-        stamp = self._file_stamp()
+        stamp = file_stamp(self.path)
         if stamp is None:
             self._cache, self._stamp = None, None
             return None
         if self._cache is not None and stamp == self._stamp:
             return self._cache
         data = check_tinydb_shape(self.path, read_json_file(self.path))
+        if self._check is not None and self._check_on_read:
+            try:
+                self._check(data)
+            except ValueError as problem:
+                raise DataFileError(self.path, str(problem)) from problem
         self._cache, self._stamp = data, stamp
         return data
 
     def write(self, data: dict[str, Any]) -> None:
         if self.read_only:
             self._cache = None  # TinyDB changed our copy in memory; forget it
-            raise ReadOnlyError("This coach is read-only: another coach is open on the same data.")
+            reason = self._read_only_reason() if self._read_only_reason else "This coach is read-only."
+            raise ReadOnlyError(reason)
         try:
+            if self._check is not None:
+                try:
+                    self._check(data)
+                except ValueError as problem:
+                    raise RecordError(f"Could not save: {problem}. Nothing on disk was changed.") from problem
             if self._before_write is not None:
                 self._before_write()
             payload, replaced = encode_json(data)
@@ -213,7 +424,7 @@ class AtomicJSONStorage(Storage):
             # the file holds U+FFFD where our copy still has a lone surrogate: read it back
             self._cache, self._stamp = None, None
         else:
-            self._cache, self._stamp = data, self._file_stamp()
+            self._cache, self._stamp = data, file_stamp(self.path)
 
     def close(self) -> None:
         self._cache = None

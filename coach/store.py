@@ -1,6 +1,6 @@
 """The store: clients, reflections, commitments and drafts, over TinyDB files.
 
-Layout of a data directory (all 0600 inside a 0700 directory):
+Layout of a data directory (all 0600 inside a 0700 directory; see coach.layout):
 
     coach.json            clients, each with a small summary; schema version
     drafts.json           unfinished reflections (small, saved often)
@@ -11,118 +11,255 @@ Layout of a data directory (all 0600 inside a 0700 directory):
 History is split per client so saving a step or a finished reflection never
 rewrites years of other clients' notes. The summary in coach.json is derived
 from the client's file and rewritten after each change to it, so home and
-`coach status` read one small file.
+`coach status` read one small file. Each summary records the stamp (inode,
+size, mtime) of the file it was built from; at open a summary whose stamp no
+longer matches (coach was killed between the two writes, or the file was
+restored) is rebuilt from the file, and only those files are read.
+
+Every record is checked (coach.schema) when its file is read and before any
+file is written. A damaged client file is that client's problem alone: the
+store opens, other clients work, and `damaged_clients()` lists it with the
+restore that mends it; reading its history raises DamagedHistoryError.
 """
 
 from __future__ import annotations
 
+import errno
 import os
-import shutil
 import stat
-from dataclasses import asdict
-from datetime import date, datetime
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from tinydb import TinyDB
 
+# coach.restore and coach.backups are imported where they are used: `coach
+# status` opens a store on every login and never needs them.
+
+from coach.layout import (
+    BACKUPS_DIR,
+    CLIENTS_DIR,
+    DRAFTS_FILE,
+    INDEX_FILE,
+    check_index_meta,
+    data_files,
+    history_rel,
+    rel_kind,
+    summary_promises_file,
+)
 from coach.lock import DataLock
-from coach.textsafe import valid_unicode
 from coach.models import Client, ClientSummary, Commitment, Draft, Reflection, now_stamp
-from coach.storage import (
+from coach.safety import (
     DIR_MODE,
+    UnsafePathError,
+    check_data_dir,
+    check_parents,
+    check_private_dir,
+    ensure_private_subdir,
+    make_private_dirs,
+    read_only_filesystem,
+    writable_dir,
+)
+from coach.schema import (
+    SCHEMA_VERSION,
+    RecordProblem,
+    check_draft,
+    check_drafts_records,
+    check_export,
+    check_history_records,
+    check_index_records,
+    draft_problems,
+    summary_fits,
+)
+from coach.storage import (
     AtomicJSONStorage,
     DataFileError,
     ReadOnlyError,
+    RecordError,
     SaveError,
     atomic_write_bytes,
     describe_os_error,
     dump_json,
-    ensure_private_dir,
+    file_stamp,
+    read_file_bytes,
 )
+from coach.textsafe import valid_unicode
 
-SCHEMA_VERSION = 1
-BACKUPS_KEPT = 5
-INDEX_FILE = "coach.json"
-DRAFTS_FILE = "drafts.json"
-CLIENTS_DIR = "clients"
-BACKUPS_DIR = "backups"
+if TYPE_CHECKING:
+    from coach.restore import RestoreResult
 
-__all__ = ["Store", "DataFileError", "SaveError", "ReadOnlyError", "SCHEMA_VERSION"]
+__all__ = [
+    "Store", "DataFileError", "DamagedHistoryError", "DamagedClient", "SaveError", "ReadOnlyError",
+    "RecordError", "UnsafePathError", "SCHEMA_VERSION", "restore_into",
+]
+
+#: Why a store is read-only (Store.read_only_cause).
+ASKED, LOCKED, NO_PERMISSION, READ_ONLY_FS = "asked", "locked", "permission", "filesystem"
+
+
+class DamagedHistoryError(DataFileError, SaveError):
+    """One client's file cannot be read (it does not parse, a record does not fit,
+    or it is missing). Nothing was changed; the rest of the store works.
+
+    `client_id`, `name`, `rel` (clients/<id>.json), and `backup`: the newest
+    backup folder with a good copy, or None; `mend` is the command that
+    brings that copy back ("" when there is none). A SaveError too, so a
+    write to that client fails like any other save that could not happen.
+    """
+
+    def __init__(self, cause: DataFileError, *, client_id: str, name: str, backup: Path | None, mend: str) -> None:
+        self.client_id, self.name, self.backup, self.mend = client_id, name, backup, mend
+        self.rel = history_rel(client_id)
+        self.cause = cause
+        who = f"{name}'s history" if name else "this client's history"
+        if mend:
+            hint = (f"Nothing was changed, and the rest of your data works; to bring back {who} "
+                    f"as kept in {backup}: {mend}")
+        else:
+            hint = (f"Nothing was changed, and the rest of your data works; no automatic backup holds a "
+                    f"readable copy of {who}, so restore a file from `coach backup` or repair it by hand")
+        super().__init__(cause.path, cause.problem, hint)
+
+
+@dataclass
+class DamagedClient:
+    """A client whose file cannot be read, for the app to show as damaged."""
+
+    client_id: str
+    name: str
+    path: Path
+    problem: str  # what is wrong, in words (names the record and field)
+    backup: Path | None  # newest backup folder holding a good copy of the file, if any
+    mend: str  # the command that brings that copy back, "" if there is none
+    rel: str  # the file, relative to the data folder (clients/<id>.json)
 
 
 class Store:
     """All reading and writing of a user's data. Build it with `Store.open`."""
 
-    def __init__(self, data_dir: Path, *, read_only: bool, locked_by: str = "") -> None:
+    def __init__(self, data_dir: Path, *, read_only: bool, locked_by: str = "", read_only_cause: str = "") -> None:
         self.data_dir = Path(data_dir)
         self.read_only = read_only
+        #: why, when read_only: "asked", "locked", "permission" or "filesystem"
+        self.read_only_cause = read_only_cause or (ASKED if read_only else "")
         self.locked_by = locked_by  # who holds the lock when we are read-only because of it
         self.warnings: list[str] = []
         self._lock: DataLock | None = None
         self._backed_up = False
-        self._index = self._tinydb(self.data_dir / INDEX_FILE)
-        self._drafts = self._tinydb(self.data_dir / DRAFTS_FILE)
+        self._reset_state()
+
+    def _reset_state(self) -> None:
         self._histories: dict[str, TinyDB] = {}
+        self._damaged: dict[str, DataFileError] = {}
+        self._damaged_stamp: dict[str, list[int] | None] = {}
+        self._summaries: dict[str, dict[str, Any]] = {}  # worked out in memory (read-only, or not yet written)
+        self._drafts_unreadable = False
+        self._drafts_blocked = ""  # why drafts may not be written now, if they may not
+        self._index = self._tinydb(self.data_dir / INDEX_FILE, check=check_index_records)
+        self._drafts = self._tinydb(self.data_dir / DRAFTS_FILE, check=check_drafts_records, check_on_read=False)
 
     # -- opening and closing -------------------------------------------------
 
     @classmethod
-    def open(cls, data_dir: Path, *, read_only: bool = False) -> "Store":
+    def open(cls, data_dir: Path, *, read_only: bool = False, backed_up: bool = False) -> "Store":
         """Open a data directory, taking the writer's lock unless asked not to.
 
-        If another coach holds the lock the store opens read-only and says who
-        holds it in `locked_by`. Damaged files raise DataFileError before
-        anything can be written.
+        Refuses (UnsafePathError, one sentence with the fix) a folder that
+        fails the ownership and permission checks, and (DataFileError) a
+        damaged or missing coach.json, before anything can be written.
+
+        Opens read-only, with `read_only_cause` and `read_only_reason()` saying
+        why, when asked to; when another coach holds the lock ("locked",
+        `locked_by` names it); when this user may not write in the folder
+        ("permission"); or on a read-only filesystem ("filesystem").
+
+        `backed_up` is for a caller that has just taken a backup (a restore):
+        this run's first write then takes no second one.
         """
-        data_dir = Path(data_dir).expanduser()
-        warnings = []
+        data_dir = _prepare_dir(data_dir, create=not read_only)
+        warnings = permission_warnings(data_dir)
+        cause, lock, locked_by = (ASKED if read_only else ""), None, ""
         if not read_only:
-            existed = data_dir.exists()
-            try:
-                ensure_private_dir(data_dir)
-            except OSError as exc:
-                raise SaveError(f"Could not create the data directory {data_dir}: {exc.strerror}.") from exc
-            if not existed:
-                os.chmod(data_dir, DIR_MODE)
-        elif not data_dir.is_dir():
-            raise DataFileError(data_dir, "does not exist", "Check --data-dir or COACH_DATA_DIR; coach creates the folder the first time it runs.")
-        warnings.extend(permission_warnings(data_dir))
-        lock, locked_by = None, ""
-        if not read_only:
-            lock = DataLock(data_dir)
-            try:
-                got = lock.acquire()
-                held_elsewhere = not got
-            except OSError:
-                # a read-only directory or filesystem: we can still read, and the
-                # lock file (if any) names whoever last wrote, not a current holder
-                got = held_elsewhere = False
-            if not got:
-                locked_by = lock.holder() if held_elsewhere else ""
-                read_only, lock = True, None
-        store = cls(data_dir, read_only=read_only, locked_by=locked_by)
+            cause, lock, locked_by = _take_lock(data_dir)
+        store = cls(data_dir, read_only=bool(cause), locked_by=locked_by, read_only_cause=cause)
         store._lock = lock
         store.warnings = warnings
+        store._backed_up = backed_up
         try:
-            if not store.read_only and not (data_dir / INDEX_FILE).exists():
-                # a new data directory starts with its schema version, before any record
-                atomic_write_bytes(data_dir / INDEX_FILE, dump_json(_empty_index()))
-            store._check_index()
-            store._drafts.tables()  # parse now, so a damaged drafts file is refused up front
-            if not store.read_only:
-                store._mend_interrupted_writes()
+            store._open_files()
         except BaseException:
             store.close()
             raise
         return store
 
+    def _open_files(self) -> None:
+        d = self.data_dir
+        if _has_staging(d):
+            from coach import restore as restore_module
+
+            if not self.read_only:
+                restore_module.recover(d)
+            elif restore_module.interrupted(d):
+                self._recover_as_reader()
+        clients_dir = d / CLIENTS_DIR
+        if os.path.lexists(clients_dir):
+            check_private_dir(clients_dir, "The clients folder")
+        index = d / INDEX_FILE
+        if not os.path.lexists(index):
+            histories = [rel for rel in data_files(d) if rel.startswith(f"{CLIENTS_DIR}/")]
+            if histories:
+                raise DataFileError(
+                    index, f"is missing, though {CLIENTS_DIR}/ holds {len(histories)} client file(s), so coach "
+                    "will not start afresh over them", self._mend_hint(INDEX_FILE),
+                )
+            if not self.read_only:
+                # a new data directory starts with its schema version, before any record
+                atomic_write_bytes(index, dump_json(_empty_index()))
+        self._check_index()
+        self._open_drafts()
+        self._check_summaries()
+        self._note_orphans()
+        if not self.read_only:
+            self._mend_interrupted_writes()
+
+    def _recover_as_reader(self) -> None:
+        """A killed restore left a journal: undo it if nobody holds the lock, else wait for it."""
+        lock = DataLock(self.data_dir)
+        try:
+            got = writable_dir(self.data_dir) and lock.acquire()
+        except (OSError, UnsafePathError):
+            got = False
+        if not got:
+            raise DataFileError(
+                self.data_dir, "is in the middle of a restore",
+                "Nothing was changed. Wait for it to finish, then run coach again.",
+            )
+        try:
+            from coach.restore import recover
+
+            recover(self.data_dir)
+        finally:
+            lock.release()
+
     def _mend_interrupted_writes(self) -> None:
         """Tidy what a coach killed mid-save can leave; only the lock holder does this."""
+        if os.path.lexists(self.data_dir / BACKUPS_DIR):
+            from coach.backups import remove_partials
+
+            remove_partials(self.data_dir)
         for folder in (self.data_dir, self.data_dir / CLIENTS_DIR):
-            for tmp in folder.glob(".*.tmp"):
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                continue
+            for name in names:
+                if not (name.startswith(".") and name.endswith(".tmp")):
+                    continue
                 try:
-                    tmp.unlink()  # a write that never reached its rename: the real file is intact
+                    if stat.S_ISREG(os.lstat(folder / name).st_mode):
+                        os.unlink(folder / name)  # a write that never reached its rename: the real file is intact
                 except OSError:
                     pass
         for draft in self.drafts():
@@ -135,7 +272,7 @@ class Store:
                     self._refresh_summary(draft.client_id)
                     self.discard_draft(draft.id)
             except (DataFileError, SaveError):
-                continue  # a damaged history file is reported when it is opened
+                continue  # a damaged history is reported through damaged_clients()
 
     def close_files(self) -> None:
         for db in (self._index, self._drafts, *self._histories.values()):
@@ -154,31 +291,87 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _tinydb(self, path: Path) -> TinyDB:
+    def _tinydb(self, path: Path, *, check=None, check_on_read: bool = True) -> TinyDB:
         return TinyDB(
             storage=AtomicJSONStorage,
             path=path,
             read_only=self.read_only,
             before_write=self._before_first_write,
+            check=check,
+            check_on_read=check_on_read,
+            read_only_reason=self.read_only_reason,
         )
+
+    def _mend_hint(self, rel: str) -> str:
+        from coach.backups import good_copy
+        from coach.restore import mend_command
+
+        backup = good_copy(self.data_dir, rel)
+        if backup is None:
+            return ("Nothing was changed. No automatic backup holds a readable copy of it; "
+                    "restore a file from `coach backup` with `coach restore FILE`, or repair it by hand.")
+        return (f"Nothing was changed. To bring back its last good copy, kept in {backup}: "
+                f"{mend_command(self.data_dir, backup, rel)}")
 
     def _check_index(self) -> None:
         path = self.data_dir / INDEX_FILE
-        data = self._index.storage.read()
-        if data is None:
-            return
-        meta = data.get("meta", {})
-        version = next(iter(meta.values()), {}).get("schema") if meta else None
-        if data and version is None:
-            raise DataFileError(path, "has no schema version, so it was not written by coach")
-        if not isinstance(version, int):
-            raise DataFileError(path, "has a schema version coach does not understand")
-        if version > SCHEMA_VERSION:
-            raise DataFileError(
-                path,
-                f"was written by a newer coach (schema {version}; this one knows {SCHEMA_VERSION})",
-                "Upgrade coach; nothing was changed.",
-            )
+        try:
+            data = self._index.storage.read()
+            if data is not None:
+                check_index_meta(path, data)
+        except DataFileError as exc:
+            if "newer coach" in exc.problem:
+                raise
+            raise DataFileError(exc.path, exc.problem, self._mend_hint(INDEX_FILE)) from exc
+
+    # -- read-only, and taking over -------------------------------------------
+
+    def read_only_reason(self) -> str:
+        if self.read_only_cause == LOCKED:
+            return f"Read-only: {self.locked_by or 'another coach'} is open on this data. Close it to make changes here."
+        if self.read_only_cause == NO_PERMISSION:
+            try:
+                mode = f" (its mode is {stat.S_IMODE(os.stat(self.data_dir).st_mode):o})"
+            except OSError:
+                mode = ""
+            return (f"Read-only: coach may not write in {self.data_dir}{mode}; "
+                    f"to make changes here, run: chmod 700 {_q(self.data_dir)}")
+        if self.read_only_cause == READ_ONLY_FS:
+            return f"Read-only: {self.data_dir} is on a read-only filesystem, so nothing can be changed here."
+        return "Read-only: this coach was opened without permission to write."
+
+    def holder_gone(self) -> bool:
+        """For a store read-only because another coach held the lock: has it let go?"""
+        return self.read_only and self.read_only_cause == LOCKED and DataLock(self.data_dir).is_free()
+
+    def try_take_over(self) -> bool:
+        """Become the writer if the lock's holder has gone. True if this store may now write.
+
+        Re-tries the lock once, without waiting; on success the files are
+        reopened for writing (with the checks of Store.open). On failure the
+        store stays read-only and `read_only_reason()` is up to date. A store
+        opened read-only on purpose never takes over.
+        """
+        if not self.read_only:
+            return True
+        if self.read_only_cause == ASKED:
+            return False
+        cause, lock, locked_by = _take_lock(self.data_dir)
+        if cause:
+            self.read_only_cause, self.locked_by = cause, locked_by
+            return False
+        self.close_files()
+        self.read_only, self.read_only_cause, self.locked_by = False, "", ""
+        self._lock, self._backed_up = lock, False
+        self._reset_state()
+        try:
+            self._open_files()
+        except BaseException:
+            self.close()
+            self.read_only, self.read_only_cause = True, LOCKED
+            self._reset_state()
+            raise
+        return True
 
     def _before_first_write(self) -> None:
         if self.read_only:
@@ -190,14 +383,9 @@ class Store:
         except OSError as exc:
             # no write without its backup; say why in words, like any other failed save
             raise SaveError(
-                f"Could not save: {describe_os_error(exc, self.data_dir / BACKUPS_DIR)}. Nothing on disk was changed."
+                f"Could not save: {describe_os_error(exc, self.data_dir / BACKUPS_DIR / 'x')}. Nothing on disk was changed."
             ) from exc
         self._backed_up = True
-
-    def read_only_reason(self) -> str:
-        if self.locked_by:
-            return f"Read-only: {self.locked_by} is open on this data. Close it to make changes here."
-        return "Read-only: this coach was opened without permission to write."
 
     @property
     def has_data(self) -> bool:
@@ -206,61 +394,128 @@ class Store:
     # -- backups ---------------------------------------------------------------
 
     def data_files(self) -> list[Path]:
-        files = [self.data_dir / INDEX_FILE, self.data_dir / DRAFTS_FILE]
-        clients_dir = self.data_dir / CLIENTS_DIR
-        if clients_dir.is_dir():
-            files.extend(sorted(clients_dir.glob("*.json")))
-        return [f for f in files if f.exists()]
+        return [self.data_dir / rel for rel in data_files(self.data_dir)]
 
     def backup(self) -> Path | None:
-        """Snapshot the data files into backups/<stamp>/ and keep the newest few.
+        """Copy the data files into backups/<stamp>/ and keep the newest few.
 
-        Writes always replace files rather than change them, so a hard link is
-        a true copy of the old state at no cost in time or space.
+        Copies, never hard links, each file checked to parse and fit when
+        taken; a file that does not is left out (and, while one is, no backup
+        is pruned). Raises OSError when the copy cannot be made (disk full)
+        and SaveError when backups/ fails the folder check.
         """
-        files = self.data_files()
-        if not files:
-            return None
-        root = ensure_private_dir(self.data_dir / BACKUPS_DIR)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        # several backups in one second are numbered -2, -3...; never reuse a
-        # number, or a pruned name would come back sorted as the oldest
-        taken = [_backup_key(p)[1] for p in root.iterdir() if _backup_key(p)[0] == stamp]
-        n = max(taken, default=0) + 1
-        target = root / (stamp if n == 1 else f"{stamp}-{n}")
-        while target.exists():
-            n += 1
-            target = root / f"{stamp}-{n}"
-        ensure_private_dir(target)  # mkdir(parents=True) would make it 0777 & ~umask
-        ensure_private_dir(target / CLIENTS_DIR)
-        for f in files:
-            dest = target / f.relative_to(self.data_dir)
-            try:
-                os.link(f, dest)
-            except OSError:
-                shutil.copy2(f, dest)
-        for old in sorted((p for p in root.iterdir() if p.is_dir()), key=_backup_key)[:-BACKUPS_KEPT]:
-            shutil.rmtree(old, ignore_errors=True)
-        return target
+        from coach.backups import take_backup
+
+        try:
+            result = take_backup(self.data_dir, known_good=self._known_good_files())
+        except UnsafePathError as exc:
+            raise SaveError(f"Could not take a backup: {exc}") from exc
+        except DataFileError as exc:
+            raise SaveError(f"Could not take a backup: {exc.path} {exc.problem}.") from exc
+        return result.folder
+
+    def _known_good_files(self) -> frozenset[str]:
+        """Client files whose current version was read and passed the record check:
+        the stamp its summary recorded is the file's stamp now."""
+        good = set()
+        try:
+            docs = self._index.table("clients").all()
+        except DataFileError:
+            return frozenset()
+        for doc in docs:
+            cid = doc.get("id")
+            if cid in self._damaged or cid in self._summaries:
+                continue
+            recorded = (doc.get("summary") or {}).get("file")
+            if recorded and recorded == file_stamp(self._history_path(cid)):
+                good.add(history_rel(cid))
+        return frozenset(good)
 
     def backups(self) -> list[Path]:
-        """Backup folders, newest first."""
-        root = self.data_dir / BACKUPS_DIR
-        if not root.is_dir():
+        """Backup folders coach made, newest first."""
+        from coach.backups import list_backups
+
+        try:
+            return list_backups(self.data_dir)
+        except UnsafePathError:
             return []
-        return sorted((p for p in root.iterdir() if p.is_dir()), key=_backup_key, reverse=True)
+
+    # -- damaged clients -----------------------------------------------------------
+
+    def damaged_clients(self) -> list[DamagedClient]:
+        """Clients whose file could not be read (found at open, or since), each with its mend.
+
+        At open, only files whose stamp does not match their summary are read,
+        so damage made inside a file without changing its size, time or inode
+        (a bad sector) shows up when the file is first read.
+        """
+        found = []
+        for client_id, exc in list(self._damaged.items()):
+            err = self._damaged_error(client_id, exc)
+            found.append(DamagedClient(client_id, err.name, err.path, err.problem, err.backup, err.mend, err.rel))
+        return sorted(found, key=lambda d: d.name.casefold())
+
+    def _damaged_error(self, client_id: str, exc: DataFileError) -> DamagedHistoryError:
+        if isinstance(exc, DamagedHistoryError):
+            return exc
+        from coach.backups import good_copy
+        from coach.restore import mend_command
+
+        doc = self._client_doc(client_id)
+        name = doc.get("name", "") if doc else ""
+        rel = history_rel(client_id)
+        backup = good_copy(self.data_dir, rel)
+        mend = mend_command(self.data_dir, backup, rel) if backup else ""
+        err = DamagedHistoryError(exc, client_id=client_id, name=name, backup=backup, mend=mend)
+        self._damaged[client_id] = err
+        return err
+
+    def _mark_damaged(self, client_id: str, exc: DataFileError) -> None:
+        self._damaged[client_id] = exc
+        self._damaged_stamp[client_id] = file_stamp(self._history_path(client_id))
+
+    @contextmanager
+    def _history_errors(self, client_id: str) -> Iterator[None]:
+        """A damaged client file raised as that client's DamagedHistoryError.
+
+        A file found damaged stays refused, without being read again, until it
+        changes (a restore brings it back): a missing history never reads as
+        an empty one, and a huge file is not parsed at every look.
+        """
+        path = self._history_path(client_id)
+        if client_id in self._damaged:
+            if self._damaged_stamp.get(client_id) == file_stamp(path):
+                raise self._damaged_error(client_id, self._damaged[client_id])
+            self._damaged.pop(client_id, None)  # changed since: read it afresh
+            self._damaged_stamp.pop(client_id, None)
+        try:
+            yield
+        except DamagedHistoryError:
+            raise
+        except DataFileError as exc:
+            if exc.path != path:
+                raise
+            self._mark_damaged(client_id, exc)
+            raise self._damaged_error(client_id, exc) from exc
 
     # -- clients ---------------------------------------------------------------
 
+    def _to_client(self, doc: dict[str, Any]) -> Client:
+        # a summary worked out in memory stands in for the stored one before the
+        # stored one is read at all: it may be of any shape (see _check_summaries)
+        if doc.get("id") in self._summaries:
+            doc = {**doc, "summary": self._summaries[doc["id"]]}
+        return Client.from_dict(doc)
+
     def clients(self, *, include_archived: bool = False) -> list[Client]:
-        found = [Client.from_dict(doc) for doc in self._index.table("clients").all()]
+        found = [self._to_client(doc) for doc in self._index.table("clients").all()]
         if not include_archived:
             found = [c for c in found if not c.archived]
         return sorted(found, key=lambda c: c.name.casefold())
 
     def client(self, client_id: str) -> Client | None:
         doc = self._client_doc(client_id)
-        return Client.from_dict(doc) if doc is not None else None
+        return self._to_client(doc) if doc is not None else None
 
     def _client_doc(self, client_id: str) -> dict[str, Any] | None:
         for doc in self._index.table("clients").all():
@@ -295,20 +550,38 @@ class Store:
         self.save_client(client)
 
     def delete_client(self, client_id: str) -> int:
-        """Delete a client with all its reflections and commitments; returns how many reflections went."""
+        """Delete a client with all its reflections and commitments; returns how many reflections went.
+
+        A client whose file is damaged can be deleted too (the damaged file is
+        kept in backups/damaged-<stamp>/ first).
+        """
         doc = self._client_doc(client_id)
         if doc is None:
             return 0
-        count = len(self.reflections(client_id))
+        try:
+            count, damaged = len(self.reflections(client_id)), False
+        except DamagedHistoryError:
+            count, damaged = 0, True
         self._before_first_write()  # the backup must hold the client's history before it goes
+        if damaged and os.path.lexists(self._history_path(client_id)):
+            from coach.backups import move_aside
+
+            try:  # a file that does not read is not in the backup: keep it as it is
+                move_aside(self.data_dir, [history_rel(client_id)])
+            except (OSError, UnsafePathError) as exc:
+                why = describe_os_error(exc, self._history_path(client_id)) if isinstance(exc, OSError) else exc
+                raise SaveError(f"Could not keep the damaged file first: {why}. Nothing was deleted.") from exc
         self._drafts.table("drafts").remove(doc_ids=[d.doc_id for d in self._drafts.table("drafts").all() if d.get("client_id") == client_id])
         self._index.table("clients").remove(doc_ids=[doc.doc_id])
         db = self._histories.pop(client_id, None)
         if db is not None:
             db.close()
         path = self._history_path(client_id)
-        if path.exists():
+        if os.path.lexists(path):
             path.unlink()
+        self._damaged.pop(client_id, None)
+        self._damaged_stamp.pop(client_id, None)
+        self._summaries.pop(client_id, None)
         return count
 
     def _require_client(self, client_id: str) -> Client:
@@ -320,9 +593,7 @@ class Store:
     # -- history (per client file) --------------------------------------------
 
     def _history_path(self, client_id: str) -> Path:
-        if not client_id or "/" in client_id or client_id.startswith("."):
-            raise ValueError(f"Not a client id: {client_id!r}")
-        return self.data_dir / CLIENTS_DIR / f"{client_id}.json"
+        return self.data_dir / history_rel(client_id)
 
     def _history(self, client_id: str) -> TinyDB:
         db = self._histories.get(client_id)
@@ -330,16 +601,20 @@ class Store:
             path = self._history_path(client_id)
             if not self.read_only:
                 try:
-                    ensure_private_dir(path.parent)
+                    ensure_private_subdir(path.parent, "The clients folder")
                 except OSError:
                     pass  # reading still works; a write will say why it cannot
-            db = self._tinydb(path)
+            db = self._tinydb(path, check=lambda data, cid=client_id: check_history_records(data, cid))
             self._histories[client_id] = db
         return db
 
+    def _records(self, client_id: str, table: str) -> list[dict[str, Any]]:
+        with self._history_errors(client_id):
+            return self._history(client_id).table(table).all()
+
     def reflections(self, client_id: str) -> list[Reflection]:
-        """A client's reflections, oldest first."""
-        docs = self._history(client_id).table("reflections").all()
+        """A client's reflections, oldest first. DamagedHistoryError if its file cannot be read."""
+        docs = self._records(client_id, "reflections")
         return sorted((Reflection.from_dict(d) for d in docs), key=lambda r: (r.date, r.created_at))
 
     def reflection(self, client_id: str, reflection_id: str) -> Reflection | None:
@@ -349,7 +624,7 @@ class Store:
         return None
 
     def commitments(self, client_id: str) -> list[Commitment]:
-        docs = self._history(client_id).table("commitments").all()
+        docs = self._records(client_id, "commitments")
         return sorted((Commitment.from_dict(d) for d in docs), key=lambda c: (c.made_on, c.due))
 
     def all_commitments(self, *, open_only: bool = False) -> list[tuple[Client, Commitment]]:
@@ -363,6 +638,10 @@ class Store:
             found.extend((client, c) for c in items)
         return sorted(found, key=lambda pair: (pair[1].due or "9999", pair[0].name.casefold()))
 
+    def _write_history(self, client_id: str, table: str, record: dict[str, Any]) -> None:
+        with self._history_errors(client_id):
+            _upsert(self._history(client_id).table(table), record)
+
     def finish_reflection(self, reflection: Reflection, commitment: Commitment | None, draft_id: str = "") -> None:
         """Save a finished reflection and its commitment, then drop its draft."""
         client = self._require_client(reflection.client_id)
@@ -374,27 +653,29 @@ class Store:
             reflection.commitment_id = commitment.id
             # commitment first: if coach dies between the two writes the draft is
             # still there, and finishing it again updates rather than duplicates
-            _upsert(self._history(client.id).table("commitments"), commitment.to_dict())
-        _upsert(self._history(client.id).table("reflections"), reflection.to_dict())
+            self._write_history(client.id, "commitments", commitment.to_dict())
+        self._write_history(client.id, "reflections", reflection.to_dict())
         self._refresh_summary(client.id)
         if draft_id:
             self.discard_draft(draft_id)
 
     def update_reflection(self, reflection: Reflection) -> None:
         """Correct a saved reflection; its date stays what it was."""
-        table = self._history(reflection.client_id).table("reflections")
-        for doc in table.all():
-            if doc.get("id") == reflection.id:
-                data = reflection.to_dict()
-                data["date"] = doc.get("date", reflection.date)
-                data["edited_at"] = now_stamp()
-                table.update(data, doc_ids=[doc.doc_id])
-                self._refresh_summary(reflection.client_id)
-                return
-        raise KeyError(f"No reflection with id {reflection.id}")
+        with self._history_errors(reflection.client_id):
+            table = self._history(reflection.client_id).table("reflections")
+            for doc in table.all():
+                if doc.get("id") == reflection.id:
+                    data = reflection.to_dict()
+                    data["date"] = doc.get("date", reflection.date)
+                    data["edited_at"] = now_stamp()
+                    table.update(data, doc_ids=[doc.doc_id])
+                    break
+            else:
+                raise KeyError(f"No reflection with id {reflection.id}")
+        self._refresh_summary(reflection.client_id)
 
     def save_commitment(self, commitment: Commitment) -> None:
-        _upsert(self._history(commitment.client_id).table("commitments"), commitment.to_dict())
+        self._write_history(commitment.client_id, "commitments", commitment.to_dict())
         self._refresh_summary(commitment.client_id)
 
     def record_outcome(
@@ -411,27 +692,157 @@ class Store:
         commitment.due = new_due.isoformat()
         self.save_commitment(commitment)
 
+    def _summary_of(self, client_id: str) -> ClientSummary:
+        """The summary of a client's file as it is now, with the file's stamp."""
+        path = self._history_path(client_id)
+        stamp = file_stamp(path)
+        summary = summarise(self.reflections(client_id), self.commitments(client_id))
+        summary.file = stamp or []
+        return summary
+
     def _refresh_summary(self, client_id: str) -> None:
-        reflections = self.reflections(client_id)
-        commitments = self.commitments(client_id)
-        summary = summarise(reflections, commitments)
+        summary = self._summary_of(client_id)
         table = self._index.table("clients")
         doc = self._client_doc(client_id)
         if doc is not None:
             table.update({"summary": asdict(summary)}, doc_ids=[doc.doc_id])
+            self._summaries.pop(client_id, None)
 
     def rebuild_summaries(self) -> None:
         """Recompute every summary from the history files (after a restore, say)."""
         for client in self.clients(include_archived=True):
             self._refresh_summary(client.id)
 
+    def _check_summaries(self) -> None:
+        """Rebuild each summary whose client file has changed since it was made.
+
+        Cheap when nothing changed: one lstat per client. A file that is
+        missing though its summary promised one, or that does not read, marks
+        that client damaged; its last summary (if it fits) stays on show.
+        """
+        fresh: dict[str, dict[str, Any]] = {}
+        for doc in self._index.table("clients").all():
+            cid = doc["id"]
+            path = self._history_path(cid)
+            stamp = file_stamp(path)
+            summary = doc.get("summary")
+            fits = summary_fits(summary)
+            if fits and isinstance(summary.get("file"), list) and summary["file"] == (stamp or []):
+                continue
+            if stamp is None:
+                if summary_promises_file(summary):
+                    self._mark_damaged(cid, DataFileError(path, f"is missing, though {INDEX_FILE} says this client has reflections"))
+                    if not fits:
+                        self._summaries[cid] = asdict(ClientSummary())
+                    continue
+                fresh[cid] = asdict(ClientSummary())
+                continue
+            try:
+                fresh[cid] = asdict(self._summary_of(cid))
+            except DataFileError:
+                if not fits:
+                    self._summaries[cid] = asdict(ClientSummary())
+        if not fresh:
+            return
+        if self.read_only:
+            self._summaries.update(fresh)
+            return
+        try:
+            self._index.table("clients").update(
+                lambda doc: doc.__setitem__("summary", fresh[doc["id"]]),
+                doc_ids=[d.doc_id for d in self._index.table("clients").all() if d["id"] in fresh],
+            )
+        except SaveError as exc:
+            self._summaries.update(fresh)  # shown right now; written when a save next gets through
+            self.warnings.append(f"Some summaries could not be brought up to date on disk: {exc}")
+
+    def _note_orphans(self) -> None:
+        known = {doc["id"] for doc in self._index.table("clients").all()}
+        orphans = [rel for rel in data_files(self.data_dir)
+                   if rel.startswith(f"{CLIENTS_DIR}/") and rel_kind(rel)[1] not in known]
+        if orphans:
+            self.warnings.append(
+                f"{len(orphans)} file(s) in {self.data_dir / CLIENTS_DIR} belong to no client in {INDEX_FILE} "
+                f"(e.g. {orphans[0]}); coach leaves them as they are."
+            )
+
     # -- drafts ----------------------------------------------------------------
 
+    def _open_drafts(self) -> None:
+        """A damaged drafts file, or damaged drafts in it, never block the store.
+
+        The writer keeps the file as it was in backups/damaged-<stamp>/ and
+        carries on without what it cannot read; a reader leaves it alone and
+        skips it.
+        """
+        path = self.data_dir / DRAFTS_FILE
+        try:
+            data = self._drafts.storage.read()
+        except DataFileError as exc:
+            self._set_aside_drafts(exc.problem, whole=True)
+            return
+        if data is None:
+            return
+        problems = draft_problems(data)
+        if problems:
+            first = str(problems[0][1])
+            self._set_aside_drafts(f"{len(problems)} unfinished reflection(s) do not fit, e.g. {first}",
+                                   whole=False, bad=[int(doc_id) for doc_id, _ in problems])
+
+    def _set_aside_drafts(self, problem: str, *, whole: bool, bad: list[int] | None = None) -> None:
+        path = self.data_dir / DRAFTS_FILE
+        if self.read_only:
+            self._drafts_unreadable = whole
+            self.warnings.append(f"{path}: {problem}; they are left out here, and the next coach that opens "
+                                 "this data for writing keeps them in backups/ and sets them aside.")
+            return
+        from coach.backups import move_aside
+
+        keep = None
+        if not whole:
+            keep = {k: v for k, v in (self._drafts.storage.read() or {}).get("drafts", {}).items()
+                    if int(k) not in (bad or [])}
+        try:
+            # moved, not copied: a huge or damaged file needs no room and no reading
+            aside = move_aside(self.data_dir, [DRAFTS_FILE])
+        except (OSError, UnsafePathError) as exc:
+            # no room (or no right) to set it aside: carry on without it, touching nothing
+            why = describe_os_error(exc, path) if isinstance(exc, OSError) else str(exc).rstrip(".")
+            self._drafts_unreadable = whole
+            self._drafts_blocked = (f"Unfinished reflections cannot be saved: {path} is damaged ({problem}) and coach "
+                                    f"could not keep it aside first ({why}). Nothing was changed.")
+            self.warnings.append(f"{path}: {problem}; coach could not keep it aside first ({why}), so it carries "
+                                 "on without those unfinished reflections and saves no new ones until it can.")
+            return
+        self._drafts.storage.close()
+        if keep:
+            try:
+                self._drafts.storage.write({"drafts": keep})  # the ones that read, back in place
+            except SaveError as exc:
+                self.warnings.append(f"The unfinished reflections that could be read are kept only in {aside} for now: {exc}")
+        where = f"; the file as it was is kept in {aside}" if aside else ""
+        self.warnings.append(f"{path}: {problem}. coach carries on without what it could not read{where}.")
+
     def drafts(self) -> list[Draft]:
-        found = [Draft.from_dict(d) for d in self._drafts.table("drafts").all()]
+        """Unfinished reflections, newest first; any that do not fit are left out."""
+        if self._drafts_unreadable:
+            return []
+        try:
+            docs = self._drafts.table("drafts").all()
+        except DataFileError:
+            return []
+        found = []
+        for doc in docs:
+            try:
+                check_draft(doc)
+            except RecordProblem:
+                continue
+            found.append(Draft.from_dict(doc))
         return sorted(found, key=lambda d: d.updated_at, reverse=True)
 
     def save_draft(self, draft: Draft) -> None:
+        if self._drafts_blocked:
+            raise SaveError(self._drafts_blocked)
         draft.updated_at = now_stamp()
         draft.started_at = draft.started_at or draft.updated_at
         _upsert(self._drafts.table("drafts"), draft.to_dict())
@@ -447,13 +858,19 @@ class Store:
         return kept
 
     def discard_draft(self, draft_id: str) -> None:
+        if self._drafts_blocked:
+            raise SaveError(self._drafts_blocked)
         table = self._drafts.table("drafts")
         table.remove(doc_ids=[d.doc_id for d in table.all() if d.get("id") == draft_id])
 
     # -- everything, for export and backup -------------------------------------
 
     def everything(self) -> dict[str, Any]:
-        """All the user's data as one JSON-ready document (the export format)."""
+        """All the user's data as one JSON-ready document (the export format).
+
+        Raises DamagedHistoryError if a client's file cannot be read: an
+        export or backup that silently lacked a client would mislead.
+        """
         clients = []
         for client in self.clients(include_archived=True):
             data = client.to_dict()
@@ -470,81 +887,119 @@ class Store:
         }
 
     def replace_everything(self, document: dict[str, Any]) -> Path | None:
-        """Replace all data with an export document (restore).
+        """Replace all data with an export document (restore), all or nothing.
 
         Returns the backup folder that holds what was replaced (None when there
-        was nothing to replace).
+        was nothing to replace). ValueError (RecordProblem) when the document
+        does not fit, RestoreError when it could not be written: either way
+        nothing on disk was changed.
         """
-        clients = validate_export(document)
-        if self._backed_up:
-            kept = self.backup()  # this run's first backup is older than what is replaced now
-        else:
-            self._before_first_write()
-            kept = self.backups()[0] if self.backups() else None
+        if self.read_only:
+            raise ReadOnlyError(self.read_only_reason())
+        check_export(document)  # before the files are closed: a refusal leaves this store as it was
+        from coach.restore import restore_document
+
         self.close_files()
-        clients_dir = ensure_private_dir(self.data_dir / CLIENTS_DIR)
-        keep = set()
-        index_clients = {}
-        for n, raw in enumerate(clients, start=1):
-            client = Client.from_dict(raw)
-            client.summary = ClientSummary()
-            index_clients[str(n)] = client.to_dict()
-            path = self._history_path(client.id)
-            keep.add(path.name)
-            atomic_write_bytes(path, dump_json({
-                "reflections": _numbered(Reflection.from_dict(r).to_dict() for r in raw.get("reflections", [])),
-                "commitments": _numbered(Commitment.from_dict(c).to_dict() for c in raw.get("commitments", [])),
-            }))
-        drafts = _numbered(Draft.from_dict(d).to_dict() for d in document.get("drafts", []))
-        atomic_write_bytes(self.data_dir / DRAFTS_FILE, dump_json({"drafts": drafts}))
-        atomic_write_bytes(self.data_dir / INDEX_FILE, dump_json({**_empty_index(), "clients": index_clients}))
-        for f in clients_dir.glob("*.json"):
-            if f.name not in keep:
-                f.unlink()
-        self._index = self._tinydb(self.data_dir / INDEX_FILE)
-        self._drafts = self._tinydb(self.data_dir / DRAFTS_FILE)
-        self.rebuild_summaries()
-        return kept
+        try:
+            result = restore_document(self.data_dir, document)
+        finally:
+            self._reopen()
+        return result.kept
+
+    def restore_file(self, source: Path, rel: str) -> "RestoreResult":
+        """Bring back one data file (e.g. clients/<id>.json) from a backup folder,
+        leaving every other file, with its newest work, as it is."""
+        if self.read_only:
+            raise ReadOnlyError(self.read_only_reason())
+        from coach.restore import restore_file
+
+        self.close_files()
+        try:
+            result = restore_file(self.data_dir, source, rel)
+        finally:
+            self._reopen()
+        return result
+
+    def _reopen(self) -> None:
+        self._reset_state()
+        self._check_index()
+        self._open_drafts()
+        self._check_summaries()
 
 
-def validate_export(document: Any) -> list[dict[str, Any]]:
-    if not isinstance(document, dict) or document.get("format") != "coach-export":
-        raise ValueError("This file is not a coach export or backup.")
-    schema = document.get("schema")
-    if not isinstance(schema, int):
-        raise ValueError("This file has no schema version coach understands.")
-    if schema > SCHEMA_VERSION:
-        raise ValueError(f"This file was written by a newer coach (schema {schema}).")
-    if document.get("filtered"):
-        # restoring a part would drop everything else
-        raise ValueError("This file holds only part of the data (exported with --client or --since); use a file from `coach backup`.")
-    clients = document.get("clients")
-    if not isinstance(clients, list) or not all(isinstance(c, dict) and c.get("id") and c.get("name") for c in clients):
-        raise ValueError("This file's clients are malformed.")
-    ids = [c["id"] for c in clients]
-    # ids become file names under clients/: refuse anything but a plain, unique name
-    if not all(isinstance(i, str) and "/" not in i and "\\" not in i and "\x00" not in i and not i.startswith(".") for i in ids):
-        raise ValueError("This file's client ids are malformed.")
-    if len(set(ids)) != len(ids):
-        raise ValueError("This file holds the same client twice.")
-    drafts = document.get("drafts", [])
-    # every record is read here, before anything on disk is touched
+def _has_staging(data_dir: Path) -> bool:
+    """Whether a restore left a staging folder here (cheap: one listing)."""
     try:
-        if not isinstance(drafts, list):
-            raise TypeError("drafts")
-        for c in clients:
-            Client.from_dict(c)
-            for key, cls in (("reflections", Reflection), ("commitments", Commitment)):
-                records = c.get(key, [])
-                if not isinstance(records, list):
-                    raise TypeError(key)
-                for r in records:
-                    cls.from_dict(r)
-        for d in drafts:
-            Draft.from_dict(d)
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
-        raise ValueError("This file's records are malformed.") from exc
-    return clients
+        return any(name.startswith(".restore-") for name in os.listdir(data_dir))
+    except OSError:
+        return False
+
+
+def _q(path: Path) -> str:
+    import shlex
+
+    return shlex.quote(str(path))
+
+
+def _prepare_dir(data_dir: Path, *, create: bool) -> Path:
+    """The data folder, made if asked (0700, parents too), then checked."""
+    data_dir = Path(os.path.abspath(Path(data_dir).expanduser()))
+    if not os.path.lexists(data_dir):
+        if not create:
+            raise DataFileError(data_dir, "does not exist", "Check --data-dir or COACH_DATA_DIR; coach creates the folder the first time it runs.")
+        check_parents(data_dir)  # before making anything in them
+        try:
+            make_private_dirs(data_dir)
+        except OSError as exc:
+            raise SaveError(f"Could not create the data directory {data_dir}: {exc.strerror or exc}.") from exc
+    check_data_dir(data_dir)
+    return data_dir
+
+
+def _take_lock(data_dir: Path) -> tuple[str, DataLock | None, str]:
+    """(read-only cause or "", the lock if taken, who holds it)."""
+    if read_only_filesystem(data_dir):
+        return READ_ONLY_FS, None, ""
+    if not writable_dir(data_dir):
+        return NO_PERMISSION, None, ""
+    lock = DataLock(data_dir)
+    try:
+        got = lock.acquire()
+    except OSError as exc:
+        # the lock file cannot be made: we can still read, and nobody is to blame
+        return (READ_ONLY_FS if exc.errno == errno.EROFS else NO_PERMISSION), None, ""
+    if not got:
+        return LOCKED, None, lock.holder()
+    return "", lock, ""
+
+
+def restore_into(
+    data_dir: Path, document: dict[str, Any] | None = None, *, source: Path | None = None, only: str | None = None
+) -> "RestoreResult":
+    """Restore into a data folder whose current files may be damaged (the CLI's restore).
+
+    Either a whole `document` (an export or backup), or `only` one file from
+    the backup folder `source`. Takes the lock itself and refuses
+    (ReadOnlyError) while another coach holds it. Never reads the current
+    files as data, so a damaged coach.json does not stand in the way.
+    """
+    data_dir = _prepare_dir(data_dir, create=True)
+    cause, lock, locked_by = _take_lock(data_dir)
+    if cause:
+        reason = Store(data_dir, read_only=True, locked_by=locked_by, read_only_cause=cause).read_only_reason()
+        raise ReadOnlyError(f"{reason} Nothing was restored.")
+    from coach import restore as restore_module
+
+    try:
+        restore_module.recover(data_dir)
+        clients_dir = data_dir / CLIENTS_DIR
+        if os.path.lexists(clients_dir):
+            check_private_dir(clients_dir, "The clients folder")
+        if only is not None:
+            return restore_module.restore_file(data_dir, source, only)
+        return restore_module.restore_document(data_dir, document)
+    finally:
+        lock.release()
 
 
 def summarise(reflections: list[Reflection], commitments: Iterable[Commitment]) -> ClientSummary:
@@ -564,12 +1019,9 @@ def summarise(reflections: list[Reflection], commitments: Iterable[Commitment]) 
     )
 
 
-def _backup_key(path: Path) -> tuple[str, int]:
-    """Order backup folders by time, then by number: "...-10" comes after "...-9"."""
-    parts = path.name.split("-")
-    if len(parts) == 3 and parts[2].isdigit():
-        return f"{parts[0]}-{parts[1]}", int(parts[2])
-    return path.name, 1
+def validate_export(document: Any) -> list[dict[str, Any]]:
+    """The schema check of an export or backup document (see coach.schema.check_export)."""
+    return check_export(document)
 
 
 def _empty_index() -> dict[str, Any]:
@@ -585,34 +1037,27 @@ def _upsert(table, record: dict[str, Any]) -> None:
     table.insert(record)
 
 
-def _numbered(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {str(n): r for n, r in enumerate(records, start=1)}
-
-
 def permission_warnings(data_dir: Path) -> list[str]:
-    """Loosened permissions on client notes are worth a warning every time."""
+    """Permissions that let others read (not write: that is refused) are worth a warning every time."""
     warnings = []
     try:
-        mode = stat.S_IMODE(os.stat(data_dir).st_mode)
+        mode = stat.S_IMODE(os.lstat(data_dir).st_mode)
     except OSError:
         return warnings
     if mode & 0o077:
         warnings.append(
-            f"{data_dir} can be opened by other users (mode {mode:o}); run: chmod 700 {data_dir}"
+            f"{data_dir} can be opened by other users (mode {mode:o}); run: chmod 700 {_q(data_dir)}"
         )
-    candidates = [data_dir / INDEX_FILE, data_dir / DRAFTS_FILE]
-    clients_dir = data_dir / CLIENTS_DIR
-    if clients_dir.is_dir():
-        candidates.extend(clients_dir.glob("*.json"))
     loose = []
-    for f in candidates:
+    for rel in data_files(data_dir):
+        f = data_dir / rel
         try:
-            if stat.S_IMODE(os.stat(f).st_mode) & 0o077:
+            if stat.S_IMODE(os.lstat(f).st_mode) & 0o077:
                 loose.append(f)
         except OSError:
             continue
     if loose:
         warnings.append(
-            f"{len(loose)} data file(s) can be read by other users, e.g. {loose[0]}; run: chmod 600 {loose[0].parent}/*.json"
+            f"{len(loose)} data file(s) can be read by other users, e.g. {loose[0]}; run: chmod 600 {_q(loose[0].parent)}/*.json"
         )
     return warnings

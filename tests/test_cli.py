@@ -440,19 +440,23 @@ def test_damaged_data_points_to_a_backup_and_restore_mends_it(capsys, data, tmp_
     assert run(data, "backup", "-o", str(target)) == 0
     with Store.open(data) as store:
         store.add_client("Carol")  # makes an automatic backup folder
+        (newest,) = store.backups()[:1]
     (data / "coach.json").write_text('{"clients": {"1": {"name": "Ann"')  # cut off mid-write
     capsys.readouterr()
 
     assert run(data, "status") == 1
     err = capsys.readouterr().err
     assert "coach.json" in err and "not valid JSON" in err
-    assert "newest automatic backup" in err and "restore" in err
+    # the mend offered is that one file, from a backup whose copy of it reads
+    assert f"restore {newest} --only coach.json" in err
+    assert err.count("\n") == 1
     no_traceback(err)
 
+    # a whole restore works over damaged files, and keeps them as they were
     assert run(data, "restore", str(target)) == 0
     out = capsys.readouterr().out
-    assert "damaged files were moved to" in out
-    (aside,) = data.glob("damaged-*")
+    assert "kept as they were in" in out
+    (aside,) = (data / "backups").glob("damaged-*")
     assert (aside / "coach.json").read_text().startswith('{"clients"')
     assert run(data, "status") == 0
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from helpers.core_support import commitment, reflection
 
+import coach.backups as backups_module
 import coach.store as store_module
 from coach.lock import DataLock
 from coach.models import Draft
@@ -204,19 +205,33 @@ def test_newer_schema_says_to_upgrade(data_dir):
         Store.open(data_dir)
 
 
-@pytest.mark.parametrize(
-    "content",
-    [BAD_FILES[k] for k in ("empty", "truncated JSON", "trailing garbage (TinyDB #301)", "NUL bytes", "a JSON list", "a table that is a list")],
-)
-def test_damaged_drafts_file_is_refused_at_open(data_dir, content):
+DAMAGED_DRAFTS = {k: BAD_FILES[k] for k in (
+    "empty", "truncated JSON", "trailing garbage (TinyDB #301)", "NUL bytes", "a JSON list", "a table that is a list")}
+
+
+@pytest.mark.parametrize("content", DAMAGED_DRAFTS.values(), ids=DAMAGED_DRAFTS.keys())
+def test_damaged_drafts_file_is_set_aside_and_does_not_block(data_dir, content):
+    """Decided in issue 8: a damaged drafts file is kept in backups/ and the app opens without it."""
     drafts = data_dir / "drafts.json"
     drafts.write_bytes(content)
     before = snapshot(drafts)
     index_before = snapshot(data_dir / "coach.json")
-    with pytest.raises(DataFileError) as info:
-        Store.open(data_dir)
-    assert info.value.path == drafts
+
+    with Store.open(data_dir, read_only=True) as reader:  # a reader leaves it alone
+        assert reader.drafts() == []
+        assert any("drafts.json" in w for w in reader.warnings)
+        assert [c.name for c in reader.clients()] == ["Ana Diaz"]
     assert snapshot(drafts) == before
+
+    with Store.open(data_dir) as s:
+        assert s.drafts() == []
+        assert any("drafts.json" in w and "damaged-" in w for w in s.warnings)
+        assert [c.name for c in s.clients()] == ["Ana Diaz"]
+        s.save_draft(Draft(client_id=s.clients()[0].id, step=1))  # and drafts work again
+        assert len(s.drafts()) == 1
+    (aside,) = (data_dir / "backups").glob("damaged-*")
+    assert (aside / "drafts.json").read_bytes() == content
+    assert mode_of(aside / "drafts.json") == 0o600
     assert snapshot(data_dir / "coach.json") == index_before
 
 
@@ -335,7 +350,7 @@ def test_only_the_newest_five_backups_are_kept(data_dir):
             s.add_client(f"Client {n}")
         contents.append(len(json.loads((data_dir / "coach.json").read_bytes())["clients"]))
     kept = backup_dirs(data_dir)
-    assert len(kept) == store_module.BACKUPS_KEPT == 5
+    assert len(kept) == backups_module.BACKUPS_KEPT == 5
     # the kept ones are the last five runs: they hold 4..8 clients before their write
     with Store.open(data_dir, read_only=True) as s:
         newest_first = s.backups()
@@ -349,7 +364,7 @@ def test_backup_order_survives_many_backups_in_one_second(tmp_path, monkeypatch)
         def now(cls, tz=None):
             return datetime(2026, 11, 23, 9, 30, 0)
 
-    monkeypatch.setattr(store_module, "datetime", FrozenClock)
+    monkeypatch.setattr(backups_module, "datetime", FrozenClock)
     data_dir = tmp_path / "d"
     with Store.open(data_dir) as s:
         made = []

@@ -298,7 +298,7 @@ def test_drafts_round_trip_exactly(store):
                    partners_notes=NASTY, reciprocity=2, with_or_for="mixed", verdict_reasons=[NASTY, "two"])
     draft = Draft(client_id=ana.id, step=6, reflection=r,
                   commitment=Commitment(action=NASTY, aim="known", due="2026-12-04",
-                                        reschedules=[{"from": "a", "to": "b", "on": "c"}]),
+                                        reschedules=[{"from": "2026-11-27", "to": "2026-12-04", "on": "2026-11-23"}]),
                   due_text=NASTY)
     store.save_draft(draft)
     raw_on_disk = (store.data_dir / "drafts.json").read_bytes()

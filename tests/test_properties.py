@@ -46,6 +46,8 @@ from coach.dates import (
 )
 from coach.method import BELIEF_KEYS, load_method
 from coach.models import BeliefScore, Client, Commitment, Draft, Metric, Reflection
+from coach.schema import NAME_MAX, TEXT_MAX
+from coach.storage import RecordError
 from coach.store import Store
 from coach.textsafe import literal, shorten, valid_unicode, valid_unicode_tree, visible
 
@@ -99,6 +101,10 @@ storable_text = st.one_of(
 )
 
 
+#: A text that fits where coach keeps a name (a client, an organisation, a metric).
+short_text = storable_text.map(lambda s: s[:NAME_MAX])
+
+
 def named(text_strategy):
     """A text with something left after strip(): what a client's name must be."""
     return text_strategy.map(lambda s: s if s.strip() else "N" + s)
@@ -128,11 +134,11 @@ def _modes_are_private(data_dir: Path) -> None:
 
 @CORE
 @given(
-    name=named(storable_text),
-    organisation=storable_text,
+    name=named(short_text),
+    organisation=short_text,
     notes=storable_text,
     objectives=st.lists(storable_text, max_size=3),
-    metric=st.tuples(storable_text, storable_text, storable_text),
+    metric=st.tuples(short_text, storable_text, storable_text),
     evidence=st.lists(storable_text, min_size=len(BELIEF_KEYS), max_size=len(BELIEF_KEYS)),
     lens_notes=st.tuples(*[storable_text] * 6),
     verdict_why=storable_text,
@@ -211,7 +217,7 @@ def test_store_keeps_every_text_exactly(
 
 
 @settings(max_examples=60, deadline=None)
-@given(name=storable_text)
+@given(name=short_text)
 def test_blank_names_are_refused_and_nothing_else_is(name):
     with tempfile.TemporaryDirectory() as tmp:
         with Store.open(Path(tmp) / "data") as store:
@@ -221,6 +227,43 @@ def test_blank_names_are_refused_and_nothing_else_is(name):
                 with pytest.raises(ValueError):
                     store.add_client(name)
                 assert store.clients() == []
+
+
+@settings(max_examples=30, deadline=None)
+@given(text=storable_text, extra=st.integers(min_value=1, max_value=3000), where=st.sampled_from(
+    ["name", "organisation", "notes", "evidence", "action", "draft"]))
+def test_a_text_over_its_limit_is_refused_and_nothing_is_written(text, extra, where):
+    """Issue 8: every text has a limit (README); a longer one is a RecordError, a
+    SaveError that says which field, and the files stay as they were."""
+    limit = NAME_MAX if where in ("name", "organisation") else TEXT_MAX
+    too_long = ("N" + text + "x" * (limit + extra))[: limit + extra]
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "data"
+        with Store.open(data_dir) as store:
+            ana = store.add_client("Ana")
+            store.finish_reflection(Reflection(client_id=ana.id, date=TODAY.isoformat()), None)
+            before = {p: p.read_bytes() for p in data_dir.rglob("*.json") if "backups" not in p.parts}
+            with pytest.raises(RecordError) as info:
+                if where == "name":
+                    store.add_client(too_long)
+                elif where in ("organisation", "notes"):
+                    client = store.client(ana.id)
+                    setattr(client, where, too_long)
+                    store.save_client(client)
+                elif where == "evidence":
+                    r = Reflection(client_id=ana.id, date=TODAY.isoformat())
+                    r.beliefs["known"] = BeliefScore(3, too_long)
+                    store.finish_reflection(r, None)
+                elif where == "action":
+                    store.finish_reflection(Reflection(client_id=ana.id, date=TODAY.isoformat()),
+                                            Commitment(action=too_long, aim="known"))
+                else:
+                    store.save_draft(Draft(client_id=ana.id, due_text=too_long))
+            assert f"at most {limit:,}" in str(info.value) and "Nothing on disk was changed" in str(info.value)
+            after = {p: p.read_bytes() for p in data_dir.rglob("*.json") if "backups" not in p.parts}
+            assert after == before
+            assert [c.name for c in store.clients()] == ["Ana"]  # and the store keeps working
+            assert len(store.reflections(ana.id)) == 1
 
 
 @pytest.mark.parametrize("text", ["Ana\udcff", "\ud800\udc00", "\udbff\udfff", "x\ud83d", "\udc00\ud800"])
@@ -438,7 +481,7 @@ def test_backup_and_restore_give_back_exactly_what_coach_accepted(text):
     with tempfile.TemporaryDirectory() as tmp:
         first, second = Path(tmp) / "a", Path(tmp) / "b"
         with Store.open(first) as store:
-            client = store.add_client("N" + text, text, on=TODAY)
+            client = store.add_client("N" + text[: NAME_MAX - 1], text[:NAME_MAX], on=TODAY)
             client = store.client(client.id)
             client.notes, client.objectives = text, [text]
             store.save_client(client)
