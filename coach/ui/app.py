@@ -15,7 +15,7 @@ from coach.dates import iso_day
 from coach.method import Method, load_method
 from coach.models import Client, Draft, Reflection
 from coach.resources import style_file
-from coach.store import SaveError, Store
+from coach.store import DataFileError, SaveError, Store
 
 HANGUP_GRACE_SECONDS = 3.0
 STYLE_FILES = ("base.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss", "review.tcss", "history.tcss", "clients.tcss")
@@ -33,6 +33,8 @@ class CoachApp(App[int]):
         # (a paste, a laggy SSH link) is routed to the widget that had focus.
         Binding("tab", "focus_next", "Next field", show=False, id="app.focus_next", priority=True),
         Binding("shift+tab", "focus_previous", "Previous field", show=False, id="app.focus_previous", priority=True),
+        # shown only while read-only and the other coach has gone
+        Binding("ctrl+o", "take_over", "Take over", id="app.take_over", priority=True),
     ]
 
     def __init__(
@@ -60,7 +62,58 @@ class CoachApp(App[int]):
         for warning in self.store.warnings:
             self.notify(warning, title="Privacy", severity="warning", timeout=12, markup=False)
         if self.store.read_only:
-            self.notify(self.store.read_only_reason(), title="Read-only", severity="warning", timeout=12)
+            self.notify(self.store.read_only_reason(), title="Read-only", severity="warning", timeout=12, markup=False)
+            self.sub_title = "READ-ONLY: nothing can be changed here"  # in the header the whole time
+            self._holder_watch = self.set_interval(3, self._check_holder)
+        self.say_damaged()
+
+    def say_damaged(self) -> None:
+        """Name every client whose file cannot be read, with the command that mends it."""
+        try:
+            damaged = self.store.damaged_clients()
+        except Exception:  # noqa: BLE001 - a report about damage must never become damage itself
+            return
+        for item in damaged:
+            mend = f" To mend it: {item.mend}" if item.mend else " No backup holds a readable copy."
+            self.notify(f"{item.name or item.client_id}: {item.problem}.{mend}", title="Damaged client file",
+                        severity="error", timeout=20, markup=False)
+
+    def readable_history(self, client: Client) -> bool:
+        """True when the client's history can be read; otherwise say why and how to mend it."""
+        try:
+            self.store.reflections(client.id)
+            self.store.commitments(client.id)
+        except DataFileError as exc:
+            self.notify(str(exc), title="Damaged client file", severity="error", timeout=20, markup=False)
+            return False
+        return True
+
+    # -- read-only, and taking over ----------------------------------------------------
+
+    _holder_gone_said = False
+
+    def _check_holder(self) -> None:
+        if not self.store.read_only:
+            return
+        if self.store.holder_gone() and not self._holder_gone_said:
+            self._holder_gone_said = True
+            self.sub_title = "READ-ONLY: the other coach has closed · ctrl+o takes over"
+            self.notify("The other coach has closed. Press ctrl+o to make changes here.", title="Read-only",
+                        timeout=12)
+            self.refresh_bindings()
+
+    def action_take_over(self) -> None:
+        if self.store.try_take_over():
+            self.sub_title = type(self).SUB_TITLE
+            self._holder_gone_said = False
+            self.notify("This coach can make changes now.", timeout=6)
+            self.refresh_bindings()
+            refresh = getattr(self.screen, "refresh_all", None)
+            if refresh:
+                refresh()
+        else:
+            self.notify(self.store.read_only_reason(), title="Read-only", severity="warning", timeout=10,
+                        markup=False)
 
     def action_focus_next(self) -> None:
         move = getattr(self.screen, "move_focus", None)
@@ -71,6 +124,8 @@ class CoachApp(App[int]):
         move(-1) if move else self.screen.focus_previous()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "take_over":
+            return self.store.read_only and self._holder_gone_said
         # In a reflection ctrl+p means Back (as ctrl+n means Next), so the
         # palette steps aside there; it stays on ctrl+p everywhere else.
         if action == "command_palette" and getattr(self.screen, "PALETTE_KEY_IS_BACK", False):
@@ -87,6 +142,8 @@ class CoachApp(App[int]):
     def start_reflection(self, client: Client, draft: Draft | None = None, on_done=None) -> None:
         """Open the reflection on `client`, resuming its draft if there is one."""
         if self.refuse_if_read_only():
+            return
+        if not self.readable_history(client):
             return
         if draft is None:
             draft = next((d for d in self.store.drafts() if d.client_id == client.id), None)

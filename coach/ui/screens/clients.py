@@ -147,7 +147,8 @@ class ClientsScreen(CoachAccess, Screen):
         if client is not None:
             from coach.ui.screens.history import HistoryScreen
 
-            self.coach.push_screen(HistoryScreen(client.id))
+            if self.coach.readable_history(client):
+                self.coach.push_screen(HistoryScreen(client.id))
 
     def action_archive(self) -> None:
         client = self._need_client()
@@ -164,8 +165,8 @@ class ClientsScreen(CoachAccess, Screen):
 
     def action_delete(self) -> None:
         client = self._need_client()
-        if client is None or self.coach.refuse_if_read_only():
-            return
+        if client is None or self.coach.refuse_if_read_only() or not self.coach.readable_history(client):
+            return  # a damaged history is mended, not deleted unseen
         store = self.coach.store
         reflections = len(store.reflections(client.id))
         commitments = len(store.commitments(client.id))

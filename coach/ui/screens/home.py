@@ -317,14 +317,16 @@ class HomeScreen(CoachAccess, Screen):
         if client is not None:
             from coach.ui.screens.history import HistoryScreen
 
-            self.coach.push_screen(HistoryScreen(client.id))
+            if self.coach.readable_history(client):
+                self.coach.push_screen(HistoryScreen(client.id))
 
     def action_agenda(self) -> None:
         client = self._need_client()
         if client is not None:
             from coach.ui.screens.agenda import AgendaScreen
 
-            self.coach.push_screen(AgendaScreen(client.id))
+            if self.coach.readable_history(client):
+                self.coach.push_screen(AgendaScreen(client.id))
 
     def action_clients(self) -> None:
         from coach.ui.screens.clients import ClientsScreen

@@ -124,7 +124,9 @@ class PortfolioScreen(CoachAccess, Screen):
             return
         from coach.ui.screens.history import HistoryScreen
 
-        self.coach.push_screen(HistoryScreen(key))
+        client = self.coach.store.client(key)
+        if client is not None and self.coach.readable_history(client):
+            self.coach.push_screen(HistoryScreen(key))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_history()
