@@ -6,10 +6,12 @@ import asyncio
 import os
 import signal
 import threading
+from dataclasses import replace
 from datetime import date
 
 from textual.app import App
 from textual.binding import Binding
+from textual.theme import BUILTIN_THEMES
 
 from coach.method import Method, load_method
 from coach.models import Client, Draft, Reflection
@@ -17,7 +19,28 @@ from coach.resources import style_file
 from coach.store import SaveError, Store
 
 HANGUP_GRACE_SECONDS = 3.0
-STYLE_FILES = ("base.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss", "review.tcss", "history.tcss", "clients.tcss")
+STYLE_FILES = ("base.tcss", "nocolor.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss", "review.tcss", "history.tcss", "clients.tcss")
+
+
+def no_color_requested(environ=os.environ) -> bool:
+    """NO_COLOR as Textual reads it: set at all, even to an empty string."""
+    return "NO_COLOR" in environ
+
+
+# Under NO_COLOR every colour is dropped (see CoachApp.__init__), so what a
+# background or a colour showed must show as a text style: the cursor row
+# reversed, the cursor in a field reversed, a row left behind underlined.
+NO_COLOR_THEME = replace(
+    BUILTIN_THEMES["ansi-dark"],
+    name="coach-no-color",
+    variables={
+        **BUILTIN_THEMES["ansi-dark"].variables,
+        "block-cursor-text-style": "reverse bold",
+        "block-cursor-blurred-text-style": "underline",
+        "input-cursor-text-style": "reverse",
+        "button-focus-text-style": "bold reverse",
+    },
+)
 
 
 class CoachApp(App[int]):
@@ -37,7 +60,14 @@ class CoachApp(App[int]):
     def __init__(
         self, store: Store, today: date, *, method: Method | None = None, handle_signals: bool = False
     ) -> None:
-        super().__init__()
+        # Textual picks its NO_COLOR filter once, here, from the theme of the
+        # moment: textual-dark gets Monochrome, which turns the ANSI colours of
+        # the 16-colour theme (no RGB of their own) into rgb(0,0,0), so every
+        # character came out black on black. ansi_color=True makes it pick
+        # NoColor instead: no colour at all, the terminal's own foreground on
+        # its own background, whatever theme is active later.
+        super().__init__(ansi_color=True if no_color_requested() else None)
+        self.register_theme(NO_COLOR_THEME)
         self.store = store
         self.today = today
         self.method = method or load_method()
@@ -50,8 +80,10 @@ class CoachApp(App[int]):
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self.hang_up)
-        # Over SSH with TERM=xterm only 16 colours exist: follow the terminal's own palette.
-        if self.console.color_system in ("standard", "windows"):
+        if self.no_color:
+            self.theme = NO_COLOR_THEME.name
+        elif self.console.color_system in ("standard", "windows"):
+            # Over SSH with TERM=xterm only 16 colours exist: follow the terminal's own palette.
             self.theme = "ansi-dark"
         from coach.ui.screens.home import HomeScreen
 
