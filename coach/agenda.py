@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Sequence
 
-from coach.dates import describe
+from coach.dates import describe, iso_day, short_date
 from coach.method import Method
 from coach.models import Client, Commitment, Reflection
 from coach.textsafe import visible
@@ -119,7 +119,8 @@ def build_agenda(client: Client, reflections: Sequence[Reflection], method: Meth
         if commitment.aim:
             details.append(f"aimed at “{method.aim_name(commitment.aim)}”")
         if commitment.due:
-            details.append(f"due {commitment.due}")
+            due = iso_day(commitment.due)
+            details.append(f"due {short_date(due, today) if due else _flat(commitment.due)}")
         lines.append(line + (f" ({', '.join(details)})" if details else ""))
     if not commitments:
         lines.append("- None open.")

@@ -45,7 +45,7 @@ EXPECTED = """\
 # Meeting as partners: Ana Lima (Acme [Ops])
 
 Prepared on 2026-11-23 for the next conversation about how both businesses are doing.
-Last partner conversation on record: Friday 2 October 2026 (7 weeks ago).
+Last partner conversation on record: Fri 2 Oct (7 weeks ago).
 
 ## How both businesses are doing
 
@@ -83,7 +83,7 @@ Last partner conversation on record: Friday 2 October 2026 (7 weeks ago).
 
 ## My open commitment
 
-- Ask Ana what a good quarter looks like (aimed at “You know me”, due 2026-12-04)
+- Ask Ana what a good quarter looks like (aimed at “You know me”, due Fri 4 Dec)
 """
 
 

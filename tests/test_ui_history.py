@@ -51,15 +51,15 @@ async def test_history_shows_a_score_change_with_the_evidence_from_both_reflecti
         assert isinstance(screen, HistoryScreen)
         timeline = screen.query_one("#timeline", DataTable)
         assert timeline.row_count == 2
-        assert str(timeline.get_row_at(0)[0]) == "2026-11-16"  # newest first
+        assert str(timeline.get_row_at(0)[0]) == "Mon 16 Nov"  # newest first, in the short format
         assert "Share the churn numbers" in str(timeline.get_row_at(0)[2])
         assert str(timeline.get_row_at(1)[3]) == "Done"
 
         changes = texts(screen, "#changes Static")
-        assert "From 2026-11-09 to 2026-11-16" in changes
+        assert "From Mon 9 Nov to Mon 16 Nov" in changes
         assert "You know me 3 → 4 (up 1)" in changes
-        assert "2026-11-09: Ana nevr mentioned the board" in changes
-        assert "2026-11-16: She walked me through the board pack" in changes
+        assert "Mon 9 Nov: Ana nevr mentioned the board" in changes
+        assert "Mon 16 Nov: She walked me through the board pack" in changes
         assert "In between you committed to: Ask Ana what the board expects → Done" in changes
         assert "You care about me" not in changes  # unchanged beliefs stay out
 

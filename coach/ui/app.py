@@ -90,6 +90,10 @@ class CoachApp(App[int]):
         self.push_screen(HomeScreen())
         for warning in self.store.warnings:
             self.notify(warning, title="Privacy", severity="warning", timeout=12, markup=False)
+        from coach.settings import current
+
+        for warning in current().warnings:
+            self.notify(warning, title="Settings", severity="warning", timeout=12, markup=False)
         if self.store.read_only:
             self.notify(self.store.read_only_reason(), title="Read-only", severity="warning", timeout=12)
 

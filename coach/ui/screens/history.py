@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
-from coach.dates import day_month, iso_day
+from coach.dates import iso_day, short_date
 from coach.method import Method
 from coach.models import Client, Commitment, Reflection
 from coach.textsafe import literal, shorten
@@ -23,6 +23,7 @@ from coach.trends import (
 )
 from coach.ui.access import CoachAccess
 
+DATE_WIDTH = 10
 SPARK_CELLS = 12  # the sparkline's width: the last 12 scores, or fewer drawn wider
 DIGITS_SHOWN = 5  # the last few scores, spelled out: bars alone do not read in every terminal
 SCALE_LOW, SCALE_HIGH = 1, 5
@@ -102,7 +103,7 @@ class HistoryScreen(CoachAccess, Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#timeline", DataTable)
-        table.add_column("Date", width=10, key="date")
+        table.add_column("Date", width=DATE_WIDTH, key="date")
         table.add_column("Verdict", width=8, key="verdict")
         table.add_column("Commitment", width=self._commitment_width(), key="commitment")
         table.add_column("Outcome", key="outcome")
@@ -112,7 +113,16 @@ class HistoryScreen(CoachAccess, Screen):
 
     def _commitment_width(self) -> int:
         """The commitment column takes what the others leave, so the outcome stays in view."""
-        return max(12, min(40, self.coach.size.width - 50))
+        return max(12, min(40, self.coach.size.width - 43 - self._date_width()))  # room for "Open, due Sat 30 Nov"
+
+    def _day(self, iso: str) -> str:
+        """A stored date in the short format ("Fri 4 Dec"); as stored if it is not a date."""
+        day = iso_day(iso)
+        return short_date(day, self.coach.today) if day else iso
+
+    def _date_width(self) -> int:
+        """Wide enough for "Sat 30 Nov 2025" only while such a date is in the timeline."""
+        return max([DATE_WIDTH] + [len(self._day(r.date)) for r in self.reflections])
 
     def on_resize(self) -> None:
         table = self.query_one("#timeline", DataTable)
@@ -159,10 +169,12 @@ class HistoryScreen(CoachAccess, Screen):
         table = self.query_one("#timeline", DataTable)
         selected = self.selected_id()
         table.clear()
+        table.ordered_columns[0].width = self._date_width()
+        table.ordered_columns[2].width = self._commitment_width()
         for reflection in reversed(self.reflections):
             commitment = self.commitments.get(reflection.commitment_id)
             table.add_row(
-                reflection.date,
+                self._day(reflection.date),
                 self.coach.method.verdict_name(reflection.verdict) or "–",
                 literal(shorten(commitment.action, self._commitment_width())) if commitment else Text("none", style="dim"),
                 self._outcome(commitment),
@@ -177,7 +189,8 @@ class HistoryScreen(CoachAccess, Screen):
         if commitment is None:
             return Text("–")
         if commitment.is_open:
-            return Text(f"Open, due {day_month(iso_day(commitment.due)) if iso_day(commitment.due) else commitment.due}" if commitment.due else "Open")
+            due = iso_day(commitment.due)
+            return Text(f"Open, due {short_date(due, self.coach.today) if due else commitment.due}" if commitment.due else "Open")
         return Text(self.coach.method.outcome_name(commitment.status))
 
     def selected_id(self) -> str | None:
@@ -211,9 +224,9 @@ class HistoryScreen(CoachAccess, Screen):
             return [(Text("Finish a reflection on this client and its history starts here.", style="italic"), "line")]
         earlier = previous_reflection(self.reflections, reflection.id)
         if earlier is None:
-            return [(Text(f"{reflection.date} is the first reflection on this client: nothing to compare with yet."), "line")]
+            return [(Text(f"{self._day(reflection.date)} is the first reflection on this client: nothing to compare with yet."), "line")]
         method: Method = self.coach.method
-        blocks = [(Text(f"From {earlier.date} to {reflection.date}", style="bold"), "line")]
+        blocks = [(Text(f"From {self._day(earlier.date)} to {self._day(reflection.date)}", style="bold"), "line")]
         commitment = self.commitments.get(earlier.commitment_id)
         if commitment is not None:
             text = Text("In between you committed to: ")
@@ -234,7 +247,7 @@ class HistoryScreen(CoachAccess, Screen):
                 title.append(f" ({'up' if change.delta > 0 else 'down'} {abs(change.delta)})")
             blocks.append((title, "change"))
             for when, evidence in ((earlier.date, change.before_evidence), (reflection.date, change.after_evidence)):
-                text = Text(f"{when}: ", style="bold")
+                text = Text(f"{self._day(when)}: ", style="bold")
                 if evidence.strip():
                     text.append_text(literal(evidence.strip(), keep_newlines=True))
                 else:
