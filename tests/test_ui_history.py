@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Label, Static
 
 from coach.models import BeliefScore
 from coach.store import Store
@@ -214,4 +214,24 @@ async def test_a_client_without_reflections_has_an_empty_history_that_says_so(tm
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert not isinstance(app.screen, HistoryScreen)
+    store.close()
+
+
+async def test_an_unscored_belief_is_a_gap_never_a_middling_score(tmp_path):
+    with Store.open(tmp_path / "data") as store:
+        client = store.add_client("Ana Lima", on=date(2026, 10, 1))
+        for when, known in (("2026-11-02", 4), ("2026-11-09", None), ("2026-11-16", 2)):
+            r = reflection(client.id, when, 4)
+            r.beliefs["known"] = BeliefScore(known, "seen" if known else "")
+            store.finish_reflection(r, None)
+    store = Store.open(tmp_path / "data")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screen(pilot, HistoryScreen(client.id))
+        row = app.screen.query(".trend-row").first()
+        spark, digits = row.query_one(".trend-spark", Label), row.query_one(".trend-digits", Label)
+        assert str(spark.content) == "▆ ▂"  # 4, a gap, 2: no bar where nothing was scored
+        assert str(digits.content) == "4 – 2"
+        others = app.screen.query(".trend-row")[1]
+        assert str(others.query_one(".trend-spark", Label).content) == "▆▆▆"
     store.close()

@@ -4,12 +4,14 @@ both sides, so the user sees why."""
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
+from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from coach.dates import iso_day, short_date
 from coach.method import Method
@@ -22,32 +24,28 @@ from coach.trends import (
     previous_reflection,
 )
 from coach.ui.access import CoachAccess
+from coach.ui.widgets.dashboard import LEVEL_STYLE, tint
 
 DATE_WIDTH = 10
-SPARK_CELLS = 12  # the sparkline's width: the last 12 scores, or fewer drawn wider
+SPARK_CELLS = 12  # the bars show the last 12 reflections
 DIGITS_SHOWN = 5  # the last few scores, spelled out: bars alone do not read in every terminal
-SCALE_LOW, SCALE_HIGH = 1, 5
 
 
-def pinned_series(scores: list[int], cells: int = SPARK_CELLS) -> list[int]:
-    """Data for Textual's Sparkline drawn on the fixed 1-5 scale.
-
-    Sparkline scales bars between the data's own min and max, so a steady 5
-    would sit on the floor. Each score travels with the scale's two ends in
-    its own bucket; the summary function picks the score back out.
-    """
-    shown = scores[-cells:]
-    repeat = max(1, cells // len(shown)) if shown else 1
-    data: list[int] = []
-    for score in shown:
-        data += [SCALE_LOW, SCALE_HIGH, score] * repeat
-    return data
+# One bar per reflection on the fixed 1-5 scale; a reflection that left the
+# belief unscored is a gap, so it never reads as a middling score.
+BARS = {1: "▁", 2: "▂", 3: "▄", 4: "▆", 5: "█"}
+GAP = " "
 
 
-
-
-def last_of_bucket(bucket) -> float:
-    return bucket[-1]
+def spark_text(scores: Sequence[int | None], colour: bool = True, cells: int = SPARK_CELLS) -> Text:
+    """The last `cells` scores as bars, oldest first, each coloured by level; None is a gap."""
+    text = Text(no_wrap=True)
+    for score in scores[-cells:]:
+        if score in BARS:
+            text.append(BARS[score], style=tint(LEVEL_STYLE[score], colour))
+        else:
+            text.append(GAP)
+    return text
 
 
 class BeliefTrendRow(Horizontal):
@@ -63,9 +61,7 @@ class BeliefTrendRow(Horizontal):
         yield Label(literal(self.belief_name), classes="trend-name")
         latest = self.trend.latest
         yield Label(Text(f"{latest} of 5" if latest is not None else "–", style="bold"), classes="trend-latest")
-        data = pinned_series(scored)
-        spark = Sparkline(data, summary_function=last_of_bucket, classes="trend-spark")
-        spark.styles.width = len(data) // 3 or 1
+        spark = Label(spark_text(self.trend.scores, not self.app.no_color), classes="trend-spark")
         spark.display = bool(scored)
         yield spark
         digits = " ".join(str(s) if s is not None else "–" for s in self.trend.recent(DIGITS_SHOWN))
