@@ -12,6 +12,7 @@ from datetime import date
 from typing import Sequence
 
 from coach.dates import describe, iso_day, short_date
+from coach.insight import last_partner_talk
 from coach.method import Method
 from coach.models import Client, Commitment, Reflection
 from coach.textsafe import visible
@@ -128,14 +129,9 @@ def build_agenda(client: Client, reflections: Sequence[Reflection], method: Meth
 
 
 def _last_meeting(reflections: Sequence[Reflection], today: date) -> str:
-    for reflection in sorted(reflections, key=lambda r: (r.date, r.created_at), reverse=True):
-        when = reflection.lenses.last_partner_meeting
-        if when:
-            try:
-                return describe(date.fromisoformat(when), today)
-            except ValueError:
-                return _flat(when)
-    return ""
+    """The latest partner conversation on record, as the verdict and home read it."""
+    talk = last_partner_talk(reflections)
+    return describe(talk, today) if talk else ""
 
 
 def agenda_filename(client: Client, today: date) -> str:

@@ -151,6 +151,7 @@ class ClientSummary:
     reflection_dates: list[str] = field(default_factory=list)
     open_commitments: list[dict[str, Any]] = field(default_factory=list)
     last_commitment: dict[str, Any] = field(default_factory=dict)
+    last_partner_talk: str = ""  # ISO date: the latest partner conversation across the history
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any] | None) -> "ClientSummary":
