@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Sequence
 
-from coach.dates import describe
+from coach.dates import describe, iso_day, short_date
+from coach.insight import last_partner_talk
 from coach.method import Method
 from coach.models import Client, Commitment, Reflection
 from coach.reflection_form import reflection_form
@@ -118,7 +119,8 @@ def build_agenda(client: Client, reflections: Sequence[Reflection], method: Meth
         if commitment.aim:
             details.append(f"aimed at “{method.aim_name(commitment.aim)}”")
         if commitment.due:
-            details.append(f"due {commitment.due}")
+            due = iso_day(commitment.due)
+            details.append(f"due {short_date(due, today) if due else _flat(commitment.due)}")
         lines.append(line + (f" ({', '.join(details)})" if details else ""))
     if not commitments:
         lines.append("- None open.")
@@ -126,14 +128,9 @@ def build_agenda(client: Client, reflections: Sequence[Reflection], method: Meth
 
 
 def _last_meeting(reflections: Sequence[Reflection], today: date) -> str:
-    for reflection in sorted(reflections, key=lambda r: (r.date, r.created_at), reverse=True):
-        when = reflection.lenses.last_partner_meeting
-        if when:
-            try:
-                return describe(date.fromisoformat(when), today)
-            except ValueError:
-                return _flat(when)
-    return ""
+    """The latest partner conversation on record, as the verdict and home read it."""
+    talk = last_partner_talk(reflections)
+    return describe(talk, today) if talk else ""
 
 
 def agenda_filename(client: Client, today: date) -> str:

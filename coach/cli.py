@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from coach import __version__, weekly
-from coach.dates import DateError, parse_date
+from coach.dates import DateError, iso_day, parse_date, short_date
 from coach.paths import resolve_data_dir
 from coach.safety import UnsafePathError
 from coach.storage import DataFileError, OutputRefused, SaveError, read_file_bytes, write_private_file
@@ -151,22 +151,19 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _short_day(text: str) -> str:
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return text
-    return f"{day:%a} {day.day} {day:%b}"
+def _short_day(text: str, today: date) -> str:
+    day = iso_day(text)
+    return short_date(day, today) if day else text
 
 
-def _when(item: weekly.DueItem) -> tuple[str, str]:
+def _when(item: weekly.DueItem, today: date) -> tuple[str, str]:
     """Words (and a style that only repeats them) for how due a commitment is."""
     days = item.overdue_days
     if days > 0:
         return f"overdue {_plural(days, 'day')}", "bold red"
     if days == 0:
         return "due today", "bold"
-    return f"due {_short_day(item.commitment.due)}", ""
+    return f"due {_short_day(item.commitment.due, today)}", ""
 
 
 # -- commands -----------------------------------------------------------------------
@@ -234,7 +231,7 @@ def _status_due(ui: Out, clients, today: date, cmd: str, shown: int = 4) -> None
     head = f"Due: {_plural(len(due), 'commitment')}" + (f" ({overdue} overdue)" if overdue else "")
     ui.say(head + (f"; {len(coming)} more in the next 7 days." if coming else "."))
     for item in (due + coming)[:shown]:
-        words, style = _when(item)
+        words, style = _when(item, today)
         ui.say("  ", (f"{words:<16}", style), literal(item.client.name, "bold"), ": ",
                literal(shorten(item.commitment.action, 60)))
     if len(due) + len(coming) > shown:
@@ -256,7 +253,7 @@ def _status_rhythm(ui: Out, clients, today: date) -> None:
         ui.say("No reflections yet: pick one client and start with `coach`.")
         return
     ago = (today - date.fromisoformat(r.last_reflection_on)).days
-    last = f"the last on {_short_day(r.last_reflection_on)} ({'today' if ago == 0 else _plural(ago, 'day') + ' ago'})"
+    last = f"the last on {_short_day(r.last_reflection_on, today)} ({'today' if ago == 0 else _plural(ago, 'day') + ' ago'})"
     if r.weeks_in_a_row:
         ui.say(f"Rhythm: {_plural(r.weeks_in_a_row, 'week')} in a row with a reflection; {last}.")
     else:
@@ -284,11 +281,11 @@ def cmd_review(args: argparse.Namespace, ui: Out) -> int:
     table.add_column("Due", no_wrap=True)
     for client, c in pairs:
         words, style = _review_mark(client, c, today)
-        due = Text(c.due or "no date")
+        due = Text(_short_day(c.due, today) if c.due else "no date")
         if words:
             due.append("\n" + words, style=style)
         table.add_row(literal(client.name), literal(c.action), method.aim_name(c.aim) if c.aim else "",
-                      c.made_on, due)
+                      _short_day(c.made_on, today), due)
     ui.out.print(table)
     return EXIT_OK
 
@@ -298,7 +295,7 @@ def _review_mark(client, commitment, today: date) -> tuple[str, str]:
         late = (today - date.fromisoformat(commitment.due)).days
     except ValueError:
         return "", ""
-    return _when(weekly.DueItem(client, commitment, late)) if late >= 0 else ("", "")
+    return _when(weekly.DueItem(client, commitment, late), today) if late >= 0 else ("", "")
 
 
 def _everything(args: argparse.Namespace, ui: Out, nothing: str) -> dict:

@@ -2,7 +2,10 @@
 
 dateutil's fuzzy parser reads "in 2 weeks" as the 2nd of this month, so the
 relative phrases are parsed here with relativedelta; dateutil's parser is only
-asked about text that looks like a calendar date, never fuzzily.
+asked about text that names a month, never fuzzily. Dates written in numbers
+alone ("4/12", "4.12.2026", "2026-12-04") are read here too, in the order the
+user's settings give (coach.settings: day first or month first), because
+dateutil's dayfirst also turns "2026-12-04" into the 12th of April.
 """
 
 from __future__ import annotations
@@ -36,14 +39,30 @@ class DateError(ValueError):
     """A date coach could not read, with a sentence saying what to type instead."""
 
 
-EXAMPLES = 'e.g. "next friday", "in 2 weeks", "tomorrow", "2026-12-04" or "12/4"'
+EXAMPLES = 'e.g. "next friday", "in 2 weeks", "tomorrow", "2026-12-04" or "4 Dec"'
+
+DAY_FIRST, MONTH_FIRST = "day-first", "month-first"
+# two or three numbers: 4/12, 4.12.2026, 12-4-26, 4 12; or year first: 2026-12-04
+NUMERIC = re.compile(r"(\d{1,4})([/.\- ])(\d{1,2})(?:\2(\d{1,4}))?\.?")
 
 
-def parse_date(text: str, today: date, *, ahead: bool = False) -> date:
+def _order(date_order: str | None) -> str:
+    if date_order in (DAY_FIRST, MONTH_FIRST):
+        return date_order
+    if date_order is not None:
+        raise ValueError(f"date_order must be {DAY_FIRST!r} or {MONTH_FIRST!r}, not {date_order!r}")
+    from coach.settings import current
+
+    return current().date_order
+
+
+def parse_date(text: str, today: date, *, ahead: bool = False, date_order: str | None = None) -> date:
     """Read a date phrase relative to `today`. Raises DateError instead of guessing.
 
-    `ahead` says a date without a year means the next one to come ("12/4" typed
-    on 10 December is next year's), as it does for a due date.
+    `ahead` says a date without a year means the next one to come ("4 Dec" typed
+    on 10 December is next year's), as it does for a due date. `date_order`
+    ("day-first" or "month-first") says how to read "4/12"; by default the
+    user's setting.
     """
     phrase = " ".join(text.strip().lower().replace(",", " ").split())
     if not phrase:
@@ -53,15 +72,15 @@ def parse_date(text: str, today: date, *, ahead: bool = False) -> date:
     except (ValueError, OverflowError) as exc:  # "in 99999 years": past the calendar's end
         raise DateError(f'"{_shown(phrase)}" is too far away to be meant; try {EXAMPLES}.') from exc
     if result is None:
-        result = _calendar(phrase, today, ahead)
+        result = _calendar(phrase, today, ahead, _order(date_order))
     if result.year < EARLIEST_YEAR or result > today + relativedelta(years=LATEST_YEARS_AHEAD):
         raise DateError(f"{result.isoformat()} is too far away to be meant; check the year.")
     return result
 
 
-def parse_due(text: str, today: date) -> date:
+def parse_due(text: str, today: date, *, date_order: str | None = None) -> date:
     """A due date: like parse_date, but never in the past."""
-    result = parse_date(text, today, ahead=True)
+    result = parse_date(text, today, ahead=True, date_order=date_order)
     if result < today:
         raise DateError(f"{describe(result, today)} has already passed; a commitment needs a date ahead.")
     return result
@@ -100,23 +119,19 @@ def _relative(phrase: str, today: date) -> date | None:
     return None
 
 
-def _calendar(phrase: str, today: date, ahead: bool) -> date:
-    from dateutil import parser as dateparser  # here: its import costs every start, and most phrases never need it
-
+def _calendar(phrase: str, today: date, ahead: bool, order: str) -> date:
     if not re.search(r"\d", phrase) or not phrase.isprintable():
         # dateutil skips a control character: "1\x000" would read as the 10th
         raise DateError(f'Could not read "{_shown(phrase)}" as a date; try {EXAMPLES}.')
-    has_year = bool(re.search(r"\b\d{4}\b", phrase)) or bool(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2}", phrase))
-    if not has_year and re.fullmatch(r"\d{5,}", phrase):
-        raise DateError(f'Could not read "{_shown(phrase)}" as a date; try {EXAMPLES}.')
-    try:
-        # a default day of 1 keeps "Feb 30" from silently becoming a date in March
-        parsed = dateparser.parse(phrase, default=_default(today), fuzzy=False, dayfirst=False)
-    except (ValueError, OverflowError) as exc:
-        raise DateError(f'"{_shown(phrase)}" is not a date on the calendar; try {EXAMPLES}.') from exc
-    result = parsed.date()
-    day_given, month_given, year_given = _given(phrase, result, today)
     named = {WEEKDAYS[word].weekday for word in re.findall(r"[a-z]+", phrase) if word in WEEKDAYS}
+    numbers = _numbers(phrase)
+    if numbers is not None:
+        result, has_year = _numeric(phrase, numbers, today, order)
+        day_given = month_given = True
+        year_given = has_year
+    else:
+        result, has_year = _named_month(phrase, today, order)
+        day_given, month_given, year_given = _given(phrase, result, today, order)
     if not day_given and (named or not month_given):
         # what the text leaves out dateutil takes from the default: "3pm", "2027"
         # or "friday 12/2027" would silently become some day of this month
@@ -134,7 +149,76 @@ def _calendar(phrase: str, today: date, ahead: bool) -> date:
     return result
 
 
-def _given(phrase: str, result: date, today: date) -> tuple[bool, bool, bool]:
+def _numbers(phrase: str) -> re.Match | None:
+    """The phrase as a date in numbers alone (a weekday name beside it allowed), or None."""
+    bare = " ".join(word for word in phrase.split() if word not in WEEKDAYS)
+    return NUMERIC.fullmatch(bare)
+
+
+def _numeric(phrase: str, match: re.Match, today: date, order: str) -> tuple[date, bool]:
+    """A date written in numbers: year first when the first has four digits, else
+    day and month in `order`, and only so: "31/12" read month first is refused
+    with a way out, never quietly read the other way round."""
+    first, _, second, third = match.groups()
+    if len(first) == 4:
+        if third is None:
+            raise DateError(f'"{_shown(phrase)}" has no day of the month in it; try {EXAMPLES}.')
+        year, month, day = int(first), int(second), int(third)
+        has_year = True
+    elif len(first) > 2 or (third is not None and len(third) not in (2, 4)):
+        raise DateError(f'Could not read "{_shown(phrase)}" as a date; try {EXAMPLES}.')
+    else:
+        year = today.year if third is None else int(third) + (2000 if len(third) == 2 else 0)
+        a, b = int(first), int(second)
+        day, month = (a, b) if order == DAY_FIRST else (b, a)
+        has_year = third is not None
+    if _real(year, month, day):
+        return date(year, month, day), has_year
+    if len(first) <= 2 and _real(year, day, month):  # only the other order makes it a date
+        meant = date(year, day, month)
+        sep = match.group(2)
+        swapped = f"{second}{sep}{first}" + (f"{sep}{third}" if third else "")
+        raise DateError(
+            f'"{_shown(phrase)}" is not a date with the {order.replace("-", " ")}; for {meant.day} '
+            f'{meant.strftime("%B")} type "{swapped}" or "{meant.day} {meant.strftime("%b")}" '
+            f'(date_order in config.toml sets which comes first).'
+        )
+    raise DateError(f'"{_shown(phrase)}" is not a date on the calendar; try {EXAMPLES}.')
+
+
+def _real(year: int, month: int, day: int) -> bool:
+    return 1 <= year and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _named_month(phrase: str, today: date, order: str) -> tuple[date, bool]:
+    from dateutil import parser as dateparser  # here: its import costs every start, and most phrases never need it
+
+    has_year = bool(re.search(r"\b\d{4}\b", phrase))
+    if not has_year and re.search(r"\d{5,}", phrase):
+        raise DateError(f'Could not read "{_shown(phrase)}" as a date; try {EXAMPLES}.')
+    try:
+        # a default day of 1 keeps "Feb 30" from silently becoming a date in March
+        parsed = dateparser.parse(phrase, default=_default(today), fuzzy=False, dayfirst=order == DAY_FIRST)
+    except (ValueError, OverflowError) as exc:
+        raise DateError(f'"{_shown(phrase)}" is not a date on the calendar; try {EXAMPLES}.') from exc
+    return parsed.date(), has_year
+
+
+def reading_note(text: str, day: date, date_order: str | None = None) -> str | None:
+    """How an ambiguous date in numbers was read ("read as 4 December, day first"),
+    or None when the text allows one reading only (13/12, 2026-12-04, "next friday")."""
+    phrase = " ".join(text.strip().lower().replace(",", " ").split())
+    match = _numbers(phrase)
+    if match is None or len(match.group(1)) > 2:
+        return None
+    a, b = int(match.group(1)), int(match.group(3))
+    if a == b or not (1 <= a <= 12 and 1 <= b <= 12):
+        return None
+    order = _order(date_order)
+    return f"read as {day.day} {day.strftime('%B')}, {'day' if order == DAY_FIRST else 'month'} first"
+
+
+def _given(phrase: str, result: date, today: date, order: str = MONTH_FIRST) -> tuple[bool, bool, bool]:
     """Whether the text itself gave the day, the month and the year.
 
     dateutil fills what is missing from the default; read again with another
@@ -147,7 +231,7 @@ def _given(phrase: str, result: date, today: date) -> tuple[bool, bool, bool]:
 
     other = datetime(1996, 3 if today.month == 1 else 1, 15)
     try:
-        probe = dateparser.parse(phrase, default=other, fuzzy=False, dayfirst=False).date()
+        probe = dateparser.parse(phrase, default=other, fuzzy=False, dayfirst=order == DAY_FIRST).date()
     except (ValueError, OverflowError):
         return True, True, True
     return probe.day == result.day, probe.month == result.month, probe.year == result.year
@@ -165,8 +249,17 @@ def _default(today: date):
     return datetime(today.year, today.month, 1)
 
 
+def short_date(day: date, today: date, *, weekday: bool = True) -> str:
+    """The one date format on screen: "Fri 4 Dec", with the year when it is not
+    today's ("Fri 4 Dec 2027"). Without the weekday ("4 Dec") where a table has
+    no room for it."""
+    text = f"{day.strftime('%a')} {day.day} {day.strftime('%b')}" if weekday else f"{day.day} {day.strftime('%b')}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
 def describe(day: date, today: date) -> str:
-    """A date with its weekday and distance, echoed back so a misreading is caught."""
+    """A date with its weekday and distance, echoed back so a misreading is caught:
+    "Fri 4 Dec (in 3 days)"."""
     delta = (day - today).days
     if delta == 0:
         when = "today"
@@ -178,7 +271,7 @@ def describe(day: date, today: date) -> str:
         when = f"in {_span(delta)}"
     else:
         when = f"{_span(-delta)} ago"
-    return f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')} ({when})"
+    return f"{short_date(day, today)} ({when})"
 
 
 def _span(days: int) -> str:
@@ -196,13 +289,3 @@ def iso_day(text: str | None) -> date | None:
     except (TypeError, ValueError):
         return None
 
-
-def day_month(day: date) -> str:
-    """"23 Nov": the compact date for tables and one-line summaries."""
-    return f"{day.day} {day.strftime('%b')}"
-
-
-def short_date(day: date, today: date) -> str:
-    """"Fri 4 Dec", with the year when it is not this year's: the one date format on screen."""
-    text = f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
-    return text if day.year == today.year else f"{text} {day.year}"

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Iterable
 
+from coach.dates import iso_day
 from coach.method import BELIEF_KEYS, load_method
 from coach.models import Reflection
 
@@ -28,8 +30,22 @@ def belief_average(reflection: Reflection) -> float | None:
     return sum(scores) / len(scores) if scores else None
 
 
-def propose_verdict(reflection: Reflection, previous: Reflection | None, today: date) -> Proposal:
-    """Weigh the seven scores and the four lenses into one of four verdicts."""
+def last_partner_talk(reflections_oldest_first: Iterable[Reflection], current: Reflection | None = None) -> date | None:
+    """The latest partner conversation on record, across the history and the
+    reflection under way: one left blank this week does not erase it."""
+    everything = list(reflections_oldest_first) + ([current] if current is not None else [])
+    days = [day for r in everything if (day := iso_day(r.lenses.last_partner_meeting)) is not None]
+    return max(days, default=None)
+
+
+def propose_verdict(
+    reflection: Reflection, previous: Reflection | None, today: date, last_talk: date | None = None
+) -> Proposal:
+    """Weigh the seven scores and the four lenses into one of four verdicts.
+
+    `last_talk` is the last partner conversation history knows of
+    (last_partner_talk); it counts when this reflection leaves the date blank.
+    """
     method = load_method()
     lenses = reflection.lenses
     warnings: list[str] = []  # pull toward drifting
@@ -84,15 +100,13 @@ def propose_verdict(reflection: Reflection, previous: Reflection | None, today: 
     elif lenses.with_or_for == "with":
         goods.append("You are working with them toward a shared goal.")
 
-    if lenses.last_partner_meeting:
-        try:
-            days = (today - date.fromisoformat(lenses.last_partner_meeting)).days
-        except ValueError:
-            days = None
-        if days is not None and days > MEETING_STALE_DAYS:
-            warnings.append(f"No partner conversation for {days // 30} months.")
-    else:
-        warnings.append("No partner conversation on record.")
+    talk = iso_day(lenses.last_partner_meeting)
+    if not lenses.last_partner_meeting.strip():  # left blank this time: what history knows still holds
+        talk = max(filter(None, (last_talk, last_partner_talk([previous] if previous else []))), default=None)
+        if talk is None:
+            warnings.append("No partner conversation on record.")
+    if talk is not None and (today - talk).days > MEETING_STALE_DAYS:
+        warnings.append(f"No partner conversation for {(today - talk).days // 30} months.")
 
     if alarms or len(warnings) >= 5:
         verdict = "at_risk"
@@ -110,15 +124,22 @@ def strengths(reflection: Reflection) -> list[str]:
     return [k for k in BELIEF_KEYS if (b := reflection.beliefs[k]).score is not None and b.score >= STRONG and not b.is_guess]
 
 
-def shortfalls(reflection: Reflection) -> list[str]:
-    """Beliefs that fall short, weakest first; unscored ones are not counted."""
-    scored = [(b.score, i, k) for i, k in enumerate(BELIEF_KEYS) if (b := reflection.beliefs[k]).score is not None and b.score <= 3]
-    return [k for _, _, k in sorted(scored)]
+def shortfalls(reflection: Reflection, previous: Reflection | None = None) -> list[str]:
+    """Beliefs that fall short, weakest first: scored 2 or lower, or lower than
+    in `previous`. A 3 ("neither") alone is not a shortfall; unscored ones are
+    not counted."""
+    found = []
+    for index, key in enumerate(BELIEF_KEYS):
+        score = reflection.beliefs[key].score
+        before = previous.beliefs[key].score if previous is not None else None
+        if score is not None and (score <= WEAK or (before is not None and score < before)):
+            found.append((score, index, key))
+    return [key for _, _, key in sorted(found)]
 
 
-def weakest_aim(reflection: Reflection) -> str:
+def weakest_aim(reflection: Reflection, previous: Reflection | None = None) -> str:
     """What coach suggests the commitment aims at: the weakest belief, or a lens in trouble."""
-    low = shortfalls(reflection)
+    low = shortfalls(reflection, previous)
     lenses = reflection.lenses
     if low and (reflection.beliefs[low[0]].score or 5) <= WEAK:
         return low[0]

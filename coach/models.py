@@ -154,6 +154,7 @@ class ClientSummary:
     #: the stamp (inode, size, mtime_ns) of the client file this was built from,
     #: [] when the client had no file: a summary whose stamp no longer matches is rebuilt
     file: list[int] = field(default_factory=list, compare=False)
+    last_partner_talk: str = ""  # ISO date: the latest partner conversation across the history
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any] | None) -> "ClientSummary":

@@ -50,6 +50,7 @@ from coach.layout import (
     summary_promises_file,
 )
 from coach.lock import DataLock
+from coach.insight import last_partner_talk
 from coach.models import Client, ClientSummary, Commitment, Draft, Reflection, now_stamp
 from coach.safety import (
     DIR_MODE,
@@ -1016,6 +1017,7 @@ def summarise(reflections: list[Reflection], commitments: Iterable[Commitment]) 
         reflection_dates=[r.date for r in reflections],
         open_commitments=[c.to_dict() for c in commitments if c.is_open],
         last_commitment=last_commitment.to_dict() if last_commitment else {},
+        last_partner_talk=talk.isoformat() if (talk := last_partner_talk(reflections)) else "",
     )
 
 

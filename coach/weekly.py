@@ -21,6 +21,7 @@ QUIET_DAYS = 14
 FALL_AVERAGE = 0.5  # a fall in the average score worth mentioning
 FALL_BELIEF = 2  # a fall in one belief worth mentioning
 WORRYING_VERDICTS = {"drifting": 2.0, "at_risk": 3.0}
+MEETING_STALE_DAYS = 90  # as the verdict counts it (coach.insight)
 
 
 @dataclass(frozen=True)
@@ -105,11 +106,16 @@ def _average(scores: dict[str, int | None]) -> float | None:
 
 
 def score_change(summary: ClientSummary) -> float | None:
-    """Change in the average score since the previous reflection, or None."""
-    last, previous = _average(summary.last_scores), _average(summary.previous_scores)
-    if last is None or previous is None:
+    """The average change since the previous reflection over the beliefs scored
+    both times, or None when none was: a belief skipped on one side would
+    otherwise move the average by itself."""
+    both = [
+        (now, before) for key in BELIEF_KEYS
+        if isinstance(now := summary.last_scores.get(key), int) and isinstance(before := summary.previous_scores.get(key), int)
+    ]
+    if not both:
         return None
-    return last - previous
+    return sum(now - before for now, before in both) / len(both)
 
 
 def score_strip(scores: dict[str, int | None]) -> str:
@@ -165,11 +171,22 @@ def _score_reasons(summary: ClientSummary) -> list[tuple[str, float]]:
     return reasons
 
 
+def _partner_talk_reason(summary: ClientSummary, today: date) -> tuple[str, float] | None:
+    """The last partner conversation on record (the fact the verdict and the agenda read), when it is long ago."""
+    talk = iso_day(summary.last_partner_talk)
+    if talk is not None and (today - talk).days > MEETING_STALE_DAYS:
+        return f"last partner conversation {(today - talk).days // 30} months ago", 1.0
+    return None
+
+
 def _client_reasons(client: Client, today: date) -> list[tuple[str, float]]:
     reasons = []
     quiet = _quiet_reason(client, today)
     if quiet:
         reasons.append(quiet)
+    talk = _partner_talk_reason(client.summary, today)
+    if talk:
+        reasons.append(talk)
     reasons.extend(_score_reasons(client.summary))
     verdict = client.summary.last_verdict
     if verdict in WORRYING_VERDICTS:
@@ -187,10 +204,19 @@ def _client_reasons(client: Client, today: date) -> list[tuple[str, float]]:
     return reasons
 
 
+def reflected_this_week(client: Client, today: date) -> bool:
+    """A reflection on the client in today's week (Monday to today), as the rhythm counts weeks."""
+    start, today_iso = _week_start(today).isoformat(), today.isoformat()
+    return any(start <= day <= today_iso for day in client.summary.reflection_dates if iso_day(day) is not None)
+
+
 def suggestions(clients: Any, today: date) -> list[Suggestion]:
-    """Active clients worth reflecting on now, the most pressing first."""
+    """Active clients worth reflecting on now, the most pressing first; never
+    one already reflected on this week."""
     found = []
     for client in _clients(clients):
+        if reflected_this_week(client, today):
+            continue
         reasons = _client_reasons(client, today)
         if reasons:
             weight = round(sum(w for _, w in reasons), 3)

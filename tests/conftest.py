@@ -32,3 +32,68 @@ def demo_data(tmp_path_factory) -> Path:
     with Store.open(data) as store:
         fill_demo(store, date(2026, 11, 23))
     return data
+
+
+# -- shared fixtures ---------------------------------------------------------------------
+
+from datetime import date  # noqa: E402
+
+TODAY = date(2026, 11, 23)  # a Monday, the demo portfolio's today
+SIZE = (80, 24)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_settings(tmp_path_factory):
+    """The user's own config.toml never reaches a test, and numeric dates are read
+    month first, as dateutil did before it was a setting. A test that wants
+    another order passes date_order=, or sets COACH_DATE_ORDER and reloads."""
+    import os
+
+    from coach import settings
+
+    saved = {k: os.environ.get(k) for k in ("XDG_CONFIG_HOME", "COACH_DATE_ORDER")}
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config-home"))
+    os.environ["COACH_DATE_ORDER"] = "month-first"
+    settings.reload()
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    settings.reload()
+
+
+@pytest.fixture
+def today() -> date:
+    return TODAY
+
+
+@pytest.fixture
+def size() -> tuple[int, int]:
+    return SIZE
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    """An empty folder for coach's data (the store creates it)."""
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def start_reflection(today):
+    """Open a reflection on a new client in a running app, and wait until its first step is up:
+    `await start_reflection(pilot, "Dana")` returns the screen."""
+    from helpers.ui_support import wait_for
+
+    async def start(pilot, name: str = "Dana", organisation: str = ""):
+        from coach.ui.screens.reflect import ReflectionScreen
+
+        app = pilot.app
+        client = app.store.add_client(name, organisation, on=today)
+        await pilot.pause()
+        app.start_reflection(client)
+        await wait_for(pilot, ReflectionScreen)
+        return app.screen
+
+    return start

@@ -45,7 +45,7 @@ EXPECTED = """\
 # Meeting as partners: Ana Lima (Acme [Ops])
 
 Prepared on 2026-11-23 for the next conversation about how both businesses are doing.
-Last partner conversation on record: Friday 2 October 2026 (7 weeks ago).
+Last partner conversation on record: Fri 2 Oct (7 weeks ago).
 
 ## How both businesses are doing
 
@@ -83,7 +83,7 @@ Last partner conversation on record: Friday 2 October 2026 (7 weeks ago).
 
 ## My open commitment
 
-- Ask Ana what a good quarter looks like (aimed at “You know me”, due 2026-12-04)
+- Ask Ana what a good quarter looks like (aimed at “You know me”, due Fri 4 Dec)
 """
 
 
@@ -129,3 +129,19 @@ def test_agenda_file_name():
     assert agenda_filename(Client(name="Dr Helen Marsh"), TODAY) == "agenda-dr-helen-marsh-2026-11-23.md"
     assert agenda_filename(Client(name="../../etc"), TODAY) == "agenda-etc-2026-11-23.md"
     assert agenda_filename(Client(name="!!!"), TODAY) == "agenda-client-2026-11-23.md"
+
+
+def test_the_last_partner_talk_is_the_latest_on_record_not_the_newest_reflections():
+    """The agenda reads the same fact as the verdict: a talk recorded last week
+    still stands when this week's reflection leaves the date blank, and a date
+    typed in an older reflection counts if it is the latest."""
+    from helpers.core_support import reflection
+
+    client = Client(name="Ana")
+    history = [
+        reflection(on="2026-11-09", last_partner_meeting="2026-11-03"),
+        reflection(on="2026-11-16", last_partner_meeting="2026-10-01"),  # an older talk, noted late
+        reflection(on="2026-11-23", last_partner_meeting=""),
+    ]
+    agenda = build_agenda(client, history, load_method(), TODAY).splitlines()
+    assert "Last partner conversation on record: Tue 3 Nov (2 weeks ago)." in agenda

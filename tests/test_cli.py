@@ -266,7 +266,7 @@ def test_review_list_shows_open_commitments(capsys, data):
     out = capsys.readouterr().out
     assert "Open commitments" in out
     assert f"Call {MARKUP}" in out and "You care about me" in out
-    assert "2025-03-01" in out and "2025-03-08" in out and "overdue 4 days" in out
+    assert "Sat 1 Mar" in out and "Sat 8 Mar" in out and "overdue 4 days" in out  # the short date format
 
 
 def test_review_with_nothing_open(capsys, data):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.dates import DateError, describe, parse_date, parse_due
+from coach.dates import DateError, describe, parse_date, parse_due, reading_note, short_date
 
 MON = date(2026, 11, 23)  # a Monday
 FRI = date(2026, 11, 27)  # a Friday
@@ -36,7 +36,7 @@ def test_fixed_days_are_what_the_tests_assume():
         ("today", MON),
         ("  Today  ", MON),
         ("2026-12-04", date(2026, 12, 4)),
-        ("12/4", date(2026, 12, 4)),  # month first, as dateutil reads it
+        ("12/4", date(2026, 12, 4)),  # month first: the tests' setting (conftest)
         ("dec 4", date(2026, 12, 4)),
         ("Dec 4, 2026", date(2026, 12, 4)),
         ("4 December 2026", date(2026, 12, 4)),
@@ -163,16 +163,128 @@ def test_any_text_gives_a_date_in_range_or_a_date_error(text):
 @pytest.mark.parametrize(
     "day, words",
     [
-        (MON, "Monday 23 November 2026 (today)"),
-        (date(2026, 11, 24), "Tuesday 24 November 2026 (tomorrow)"),
-        (date(2026, 11, 22), "Sunday 22 November 2026 (yesterday)"),
-        (date(2026, 11, 27), "Friday 27 November 2026 (in 4 days)"),
-        (date(2026, 12, 7), "Monday 7 December 2026 (in 2 weeks)"),
-        (date(2026, 12, 25), "Friday 25 December 2026 (in 4 weeks)"),
-        (date(2027, 3, 1), "Monday 1 March 2027 (in 3 months)"),
-        (date(2026, 11, 20), "Friday 20 November 2026 (3 days ago)"),
-        (date(2026, 10, 26), "Monday 26 October 2026 (4 weeks ago)"),
+        (MON, "Mon 23 Nov (today)"),
+        (date(2026, 11, 24), "Tue 24 Nov (tomorrow)"),
+        (date(2026, 11, 22), "Sun 22 Nov (yesterday)"),
+        (date(2026, 11, 27), "Fri 27 Nov (in 4 days)"),
+        (date(2026, 12, 7), "Mon 7 Dec (in 2 weeks)"),
+        (date(2026, 12, 25), "Fri 25 Dec (in 4 weeks)"),
+        (date(2027, 3, 1), "Mon 1 Mar 2027 (in 3 months)"),
+        (date(2026, 11, 20), "Fri 20 Nov (3 days ago)"),
+        (date(2026, 10, 26), "Mon 26 Oct (4 weeks ago)"),
     ],
 )
 def test_describe(day, words):
     assert describe(day, MON) == words
+
+
+# -- one short format, and numeric dates read in the order the user set ----------------------
+
+
+@pytest.mark.parametrize(
+    "day, shown, without_weekday",
+    [
+        (date(2026, 12, 4), "Fri 4 Dec", "4 Dec"),
+        (date(2026, 1, 1), "Thu 1 Jan", "1 Jan"),
+        (date(2027, 12, 4), "Sat 4 Dec 2027", "4 Dec 2027"),  # not this year: the year says so
+        (date(2025, 11, 23), "Sun 23 Nov 2025", "23 Nov 2025"),
+    ],
+)
+def test_short_date(day, shown, without_weekday):
+    assert short_date(day, MON) == shown
+    assert short_date(day, MON, weekday=False) == without_weekday
+
+
+def test_describe_is_the_short_date_and_the_distance():
+    assert describe(date(2026, 12, 4), date(2026, 12, 1)) == "Fri 4 Dec (in 3 days)"
+    assert describe(date(2027, 1, 8), LATE_DEC) == "Fri 8 Jan 2027 (in 2 weeks)"
+
+
+@pytest.mark.parametrize(
+    "text, day_first, month_first",
+    [
+        ("4/12", date(2026, 12, 4), date(2027, 4, 12)),
+        ("12/4", date(2027, 4, 12), date(2026, 12, 4)),
+        ("4.12.2026", date(2026, 12, 4), None),  # month first: 12 April 2026, already passed
+        ("4-12", date(2026, 12, 4), date(2027, 4, 12)),
+        ("4 12", date(2026, 12, 4), date(2027, 4, 12)),
+        ("13/12", date(2026, 12, 13), None),
+        ("12/13", None, date(2026, 12, 13)),
+        ("5/5", date(2027, 5, 5), date(2027, 5, 5)),
+        # year first is never turned round, whatever the order (dateutil's dayfirst would)
+        ("2026-12-04", date(2026, 12, 4), date(2026, 12, 4)),
+        ("2026/12/04", date(2026, 12, 4), date(2026, 12, 4)),
+        ("fri 4/12", date(2026, 12, 4), None),  # month first is Monday 12 April: not a Friday
+        ("dec 4", date(2026, 12, 4), date(2026, 12, 4)),
+    ],
+)
+def test_due_dates_in_either_order(text, day_first, month_first):
+    for order, expected in (("day-first", day_first), ("month-first", month_first)):
+        if expected is None:
+            with pytest.raises(DateError):
+                parse_due(text, MON, date_order=order)
+        else:
+            assert parse_due(text, MON, date_order=order) == expected, order
+
+
+def test_plain_dates_in_either_order():
+    assert parse_date("4/12/2026", MON, date_order="day-first") == date(2026, 12, 4)
+    assert parse_date("4/12/2026", MON, date_order="month-first") == date(2026, 4, 12)
+    assert parse_date("4/12/26", MON, date_order="month-first") == date(2026, 4, 12)
+
+
+@pytest.mark.parametrize("text", ["31/2", "0/0", "0/5", "32/1", "99/99", "29/2", "4/12/7", "1/1/123", "2026/12"])
+def test_numeric_dates_that_are_no_date_are_refused_in_both_orders(text):
+    for order in ("day-first", "month-first"):
+        with pytest.raises(DateError) as info:
+            parse_date(text, MON, date_order=order)
+        assert str(info.value).endswith(".")
+
+
+def test_only_the_other_order_makes_a_date_then_the_refusal_says_how_to_type_it():
+    with pytest.raises(DateError) as info:
+        parse_due("12/13", MON, date_order="day-first")
+    assert str(info.value) == ('"12/13" is not a date with the day first; for 13 December type "13/12" or '
+                               '"13 Dec" (date_order in config.toml sets which comes first).')
+    with pytest.raises(DateError, match='type "12/31"'):
+        parse_due("31/12", MON, date_order="month-first")
+
+
+def test_the_setting_is_the_default_order(monkeypatch):
+    from coach import settings
+
+    monkeypatch.setenv("COACH_DATE_ORDER", "day-first")
+    settings.reload()
+    try:
+        assert parse_due("4/12", MON) == date(2026, 12, 4)
+    finally:
+        monkeypatch.setenv("COACH_DATE_ORDER", "month-first")
+        settings.reload()
+    assert parse_due("4/12", MON) == date(2027, 4, 12)
+
+
+def test_a_bad_order_is_a_programming_error():
+    with pytest.raises(ValueError):
+        parse_date("4/12", MON, date_order="sideways")
+
+
+@pytest.mark.parametrize(
+    "text, order, note",
+    [
+        ("4/12", "day-first", "read as 4 December, day first"),
+        ("4/12", "month-first", "read as 12 April, month first"),
+        ("4.12.2026", "day-first", "read as 4 December, day first"),
+        (" 12-4 ", "month-first", "read as 4 December, month first"),
+        ("fri 4/12", "day-first", "read as 4 December, day first"),
+        # one reading only: nothing to say
+        ("13/12", "day-first", None),
+        ("12/13", "month-first", None),
+        ("5/5", "day-first", None),
+        ("2026-12-04", "day-first", None),
+        ("next friday", "day-first", None),
+        ("dec 4", "month-first", None),
+    ],
+)
+def test_reading_note(text, order, note):
+    day = parse_date(text, MON, date_order=order)
+    assert reading_note(text, day, order) == note

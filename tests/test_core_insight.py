@@ -8,7 +8,7 @@ import pytest
 from helpers.core_support import reflection
 from rich.text import Text
 
-from coach.insight import Proposal, propose_verdict, shortfalls, strengths, weakest_aim
+from coach.insight import Proposal, last_partner_talk, propose_verdict, shortfalls, strengths, weakest_aim
 from coach.method import BELIEF_KEYS, LENS_KEYS, VERDICT_KEYS, load_method
 from coach.models import BeliefScore
 from coach.textsafe import literal, shorten, visible
@@ -123,7 +123,24 @@ def test_strengths_only_counts_evidenced_strong_beliefs():
 
 def test_shortfalls_weakest_first_in_method_order():
     r = reflection(scores=scores(4, valued=3, known=2, adaptive=2, curious=None))
-    assert shortfalls(r) == ["known", "adaptive", "valued"]
+    assert shortfalls(r) == ["known", "adaptive"]  # a 3 ("neither") alone is not a shortfall
+
+
+def test_a_fall_since_last_time_is_a_shortfall():
+    before = reflection(scores=scores(4, valued=5, faith=3, committed=2, curious=None))
+    now = reflection(scores=scores(4, valued=3, faith=3, committed=1, curious=2, adaptive=None))
+    # valued 5 → 3 fell; faith 3 → 3 held; committed 2 → 1 low and fell; curious new at 2; adaptive unscored
+    assert shortfalls(now, before) == ["committed", "curious", "valued"]
+    assert shortfalls(now) == ["committed", "curious"]
+    rising = reflection(scores=scores(4, valued=4))
+    assert shortfalls(rising, reflection(scores=scores(3))) == []
+
+
+def test_weakest_aim_reads_a_fall_too():
+    before = reflection(scores=scores(4, faith=5, cared=3), **HEALTHY_LENSES)
+    now = reflection(scores=scores(4, faith=4, cared=3), **HEALTHY_LENSES)
+    assert weakest_aim(now) == "cared"  # no shortfall: the lowest score
+    assert weakest_aim(now, before) == "faith"  # faith fell 5 → 4
 
 
 @pytest.mark.parametrize(
@@ -209,3 +226,52 @@ def test_shorten():
     assert shorten("a longer line", 6) == "a lon…"
     assert shorten("\x1b[31m", 3) == "␛[…"
     assert len(shorten("x" * 50, 10)) == 10
+
+
+# -- the last partner talk, carried forward --------------------------------------------------
+
+
+def test_last_partner_talk_is_the_latest_valid_date_across_history():
+    history = [
+        reflection(on="2026-09-01", last_partner_meeting="2026-08-20"),
+        reflection(on="2026-10-01", last_partner_meeting="2026-10-12"),  # typed later than its own date
+        reflection(on="2026-11-01", last_partner_meeting="last spring"),  # not a date: ignored
+        reflection(on="2026-11-16", last_partner_meeting=""),
+    ]
+    assert last_partner_talk(history) == date(2026, 10, 12)
+    assert last_partner_talk(history, reflection(last_partner_meeting="2026-11-20")) == date(2026, 11, 20)
+    assert last_partner_talk(history, reflection(last_partner_meeting="")) == date(2026, 10, 12)
+    assert last_partner_talk([]) is None
+    assert last_partner_talk([reflection(last_partner_meeting="2026-02-30")]) is None
+
+
+def test_a_talk_recorded_last_week_is_not_forgotten_this_week():
+    """The case in issue 7: the verdict said "No partner conversation on record"
+    a week after one was recorded, while the agenda knew its date."""
+    last_week = reflection(on="2026-11-16", scores=4, **{**HEALTHY_LENSES, "last_partner_meeting": "2026-11-10"})
+    this_week = reflection(on="2026-11-23", scores=4, **{**HEALTHY_LENSES, "last_partner_meeting": ""})
+    talk = last_partner_talk([last_week], this_week)
+    assert talk == date(2026, 11, 10)
+
+    proposal = propose_verdict(this_week, last_week, TODAY, last_talk=talk)
+    assert proposal == Proposal("thriving", (
+        "Beliefs average 4.0 of 5.",
+        "Objectives agreed and metrics tracked.",
+        "The client cares about you too (4 of 5).",
+        "You are working with them toward a shared goal.",
+    ))
+    # the previous reflection alone carries it too, so a caller that passes no last_talk is right
+    assert propose_verdict(this_week, last_week, TODAY) == proposal
+    # with nothing on record anywhere, it is said
+    never = propose_verdict(this_week, None, TODAY)
+    assert never.verdict == "steady" and "No partner conversation on record." in never.reasons
+
+
+def test_a_carried_talk_can_still_be_stale():
+    blank = reflection(scores=5, **{**HEALTHY_LENSES, "last_partner_meeting": ""})
+    p = propose_verdict(blank, None, TODAY, last_talk=date(2026, 6, 1))
+    assert "No partner conversation for 5 months." in p.reasons
+    assert "No partner conversation on record." not in p.reasons
+    # the reflection's own date wins over history's
+    own = reflection(scores=5, **{**HEALTHY_LENSES, "last_partner_meeting": "2026-11-20"})
+    assert not any("partner conversation" in r for r in propose_verdict(own, None, TODAY, last_talk=date(2026, 6, 1)).reasons)

@@ -241,7 +241,7 @@ async def test_agenda_is_built_from_objectives_and_weak_beliefs(tmp_path):
         assert "- Churn: 7% now, target 5%" in shown
         assert "- One shared dashboard" in shown
         assert "The goals that feel hardest right now" in shown and "“You have faith in me”, 2 of 5" in shown
-        assert "- Share the churn numbers (aimed at “You know me”, due 2026-12-04)" in shown
+        assert "- Share the churn numbers (aimed at “You know me”, due Fri 4 Dec)" in shown
         await pilot.press("c")
         await pilot.pause()
         assert app.clipboard == screen.markdown

@@ -235,3 +235,16 @@ async def test_the_lens_guidance_appears_on_its_step(store):
             shown = " ".join(str(s.render()) for s in screen.current.query(".guidance"))
             for key in lens_keys:
                 assert notes[key] in shown, key
+
+
+async def test_the_verdict_knows_last_weeks_partner_talk(store):
+    """Left blank this week, the talk on record still counts: one fact for verdict, step and agenda."""
+    client = with_history(store)
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot, client)
+        screen._show(FORM.step_index("verdict"))
+        await pilot.pause()
+        proposal = str(screen.query_one("#proposal").render())
+        assert "No partner conversation on record" not in proposal
+        assert screen.draft.reflection.lenses.last_partner_meeting == ""  # nothing invented into the record

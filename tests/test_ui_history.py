@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Label, Static
 
 from coach.models import BeliefScore
 from coach.store import Store
@@ -51,15 +51,15 @@ async def test_history_shows_a_score_change_with_the_evidence_from_both_reflecti
         assert isinstance(screen, HistoryScreen)
         timeline = screen.query_one("#timeline", DataTable)
         assert timeline.row_count == 2
-        assert str(timeline.get_row_at(0)[0]) == "2026-11-16"  # newest first
+        assert str(timeline.get_row_at(0)[0]) == "Mon 16 Nov"  # newest first, in the short format
         assert "Share the churn numbers" in str(timeline.get_row_at(0)[2])
         assert str(timeline.get_row_at(1)[3]) == "Done"
 
         changes = texts(screen, "#changes Static")
-        assert "From 2026-11-09 to 2026-11-16" in changes
+        assert "From Mon 9 Nov to Mon 16 Nov" in changes
         assert "You know me 3 → 4 (up 1)" in changes
-        assert "2026-11-09: Ana nevr mentioned the board" in changes
-        assert "2026-11-16: She walked me through the board pack" in changes
+        assert "Mon 9 Nov: Ana nevr mentioned the board" in changes
+        assert "Mon 16 Nov: She walked me through the board pack" in changes
         assert "In between you committed to: Ask Ana what the board expects → Done" in changes
         assert "You care about me" not in changes  # unchanged beliefs stay out
 
@@ -214,4 +214,24 @@ async def test_a_client_without_reflections_has_an_empty_history_that_says_so(tm
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert not isinstance(app.screen, HistoryScreen)
+    store.close()
+
+
+async def test_an_unscored_belief_is_a_gap_never_a_middling_score(tmp_path):
+    with Store.open(tmp_path / "data") as store:
+        client = store.add_client("Ana Lima", on=date(2026, 10, 1))
+        for when, known in (("2026-11-02", 4), ("2026-11-09", None), ("2026-11-16", 2)):
+            r = reflection(client.id, when, 4)
+            r.beliefs["known"] = BeliefScore(known, "seen" if known else "")
+            store.finish_reflection(r, None)
+    store = Store.open(tmp_path / "data")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screen(pilot, HistoryScreen(client.id))
+        row = app.screen.query(".trend-row").first()
+        spark, digits = row.query_one(".trend-spark", Label), row.query_one(".trend-digits", Label)
+        assert str(spark.content) == "▆ ▂"  # 4, a gap, 2: no bar where nothing was scored
+        assert str(digits.content) == "4 – 2"
+        others = app.screen.query(".trend-row")[1]
+        assert str(others.query_one(".trend-spark", Label).content) == "▆▆▆"
     store.close()

@@ -102,7 +102,7 @@ async def test_whole_reflection_by_keys_is_saved(data_dir: Path) -> None:
         await type_text(pilot, "next friday")
         await pilot.pause()
         echo = str(app.screen.query_one("#due-text-echo").render())
-        assert "Friday 27 November 2026" in echo
+        assert "Fri 27 Nov (in 4 days)" in echo
         await pilot.press("ctrl+n")
         await pilot.pause()
         summary = str(app.screen.query_one("#summary").render())
@@ -259,7 +259,7 @@ async def test_commitment_refuses_a_date_it_cannot_read(data_dir: Path) -> None:
             await pilot.press("backspace")
         await type_text(pilot, "12/4")
         await pilot.pause()
-        assert "Friday 4 December 2026" in str(app.screen.query_one("#due-text-echo").render())
+        assert "Fri 4 Dec (in 11 days)" in str(app.screen.query_one("#due-text-echo").render())
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert app.screen.draft.step == 11

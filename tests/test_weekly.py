@@ -91,7 +91,7 @@ def test_suggestions_name_each_reason_in_plain_words(store):
     reflect(store, quiet, day(23), STEADY)
     reflect(store, falling, day(10), [4, 4, 4, 4, 4, 4, 4])
     reflect(store, falling, day(3), [3, 3, 3, 3, 4, 4, 3])  # average 3.29: fell 0.71
-    reflect(store, drifting, day(2), STEADY, verdict="drifting")
+    reflect(store, drifting, day(3), STEADY, verdict="drifting")  # Sunday: last week
     reflect(store, late, day(9), STEADY, action="Send the summary", due=day(4))
     reflect(store, fine, day(5), STEADY, verdict="thriving", action="Keep going", due=day(-3))
     reflect(store, gone, day(60), STEADY, verdict="at_risk")
@@ -109,7 +109,7 @@ def test_suggestions_name_each_reason_in_plain_words(store):
 
 def test_suggestions_sorted_by_weight_and_reasons_add_up(store):
     a, b = store.add_client("Alone", on=TODAY), store.add_client("Troubled", on=TODAY)
-    reflect(store, a, day(2), STEADY, verdict="drifting")
+    reflect(store, a, day(3), STEADY, verdict="drifting")
     reflect(store, b, day(30), [5, 5, 5, 5, 5, 5, 5])
     reflect(store, b, day(20), [3, 3, 3, 3, 3, 3, 3], verdict="at_risk", action="Call", due=day(12))
 
@@ -129,8 +129,8 @@ def test_suggestions_sorted_by_weight_and_reasons_add_up(store):
 
 def test_one_belief_falling_by_two_is_a_reason(store):
     c = store.add_client("Ann", on=TODAY)
-    reflect(store, c, day(8), [4, 4, 4, 4, 4, 4, 4])
-    reflect(store, c, day(1), [4, 4, 2, 4, 4, 4, 4])
+    reflect(store, c, day(10), [4, 4, 4, 4, 4, 4, 4])
+    reflect(store, c, day(3), [4, 4, 2, 4, 4, 4, 4])
     (s,) = weekly.suggestions(store, TODAY)
     assert s.reasons == ("“You value me” fell from 4 to 2",)
 
@@ -201,3 +201,71 @@ def test_score_change_and_strip():
     assert weekly.score_strip(summary.last_scores) == "33·····"
     assert weekly.score_strip({k: 5 for k in BELIEF_KEYS}) == "5555555"
     assert weekly.score_strip({}) == "·······"
+
+
+def test_a_client_reflected_on_this_week_is_never_suggested(store):
+    # TODAY is Wednesday 12 March 2025: the week began on Monday 10 March, as the rhythm counts it
+    monday, sunday = store.add_client("Monday", on=TODAY), store.add_client("Sunday", on=TODAY)
+    for client, last in ((monday, day(2)), (sunday, day(3))):
+        reflect(store, client, day(20), [5, 5, 5, 5, 5, 5, 5])
+        reflect(store, client, last, [2, 2, 2, 2, 2, 2, 2], verdict="at_risk", action="Call", due=day(1))
+    assert weekly.reflected_this_week(store.client(monday.id), TODAY)
+    assert not weekly.reflected_this_week(store.client(sunday.id), TODAY)
+    found = weekly.suggestions(store, TODAY)
+    # at risk and overdue, but reflected on on Monday: it is done for this week
+    assert [s.client.name for s in found] == ["Sunday"]
+    assert found[0].reasons == (
+        "scores fell 3.0 since the previous reflection",
+        "“You know me”, “You care about me”, “You value me”, “You have faith in me”, "
+        "“You are committed to me”, “You keep learning about me”, “You change because of me” each fell by 2 or more",
+        "verdict was at risk",
+        "commitment overdue by 1 day",
+    )
+
+
+def test_change_compares_only_beliefs_scored_both_times():
+    from coach.models import ClientSummary
+
+    keys = ("known", "cared", "valued", "faith", "committed", "curious", "adaptive")
+    summary = ClientSummary(
+        last_scores=dict(zip(keys, [4, 4, None, 2, 5, None, 3])),
+        previous_scores=dict(zip(keys, [3, 4, 1, None, 5, None, 4])),
+    )
+    # known +1, cared 0, committed 0, adaptive -1; valued, faith and curious were skipped once and
+    # do not count (averages of all scored would say 3.6 - 3.4 = +0.2, only because valued's 1 was skipped)
+    assert weekly.score_change(summary) == 0.0
+    summary.last_scores["known"] = 5
+    assert weekly.score_change(summary) == 0.25  # (+2 + 0 + 0 - 1) / 4
+    assert weekly.score_change(ClientSummary(last_scores={"known": 4}, previous_scores={"cared": 3})) is None
+    assert weekly.score_change(ClientSummary(last_scores={"known": 4}, previous_scores={})) is None
+
+
+def test_a_long_ago_partner_talk_is_a_reason(store):
+    from coach.models import ClientSummary
+
+    c = store.add_client("Ann", on=TODAY)
+    c.summary = ClientSummary(last_reflection_on=day(7), reflection_dates=[day(7)], last_partner_talk=day(100))
+    assert weekly.suggestions([c], TODAY)[0].reasons == ("last partner conversation 3 months ago",)
+    c.summary.last_partner_talk = day(90)
+    assert weekly.suggestions([c], TODAY) == []
+
+
+def test_the_summary_carries_the_last_partner_talk_and_suggestions_read_it(store, tmp_path):
+    import json
+
+    c = store.add_client("Ann", on=date(2024, 1, 1))
+    for when, talk in (("2024-10-01", "2024-09-20"), ("2024-11-01", ""), ("2024-11-20", "not a date")):
+        r = Reflection(client_id=c.id, date=when, verdict="steady")
+        r.lenses.last_partner_meeting = talk
+        for key in BELIEF_KEYS:
+            r.beliefs[key] = BeliefScore(4, "seen")
+        store.finish_reflection(r, None)
+    summary = store.client(c.id).summary
+    assert summary.last_partner_talk == "2024-09-20"
+    # on disk too, in the index home and `coach status` read
+    index = json.loads((tmp_path / "data" / "coach.json").read_text())
+    [doc] = [d for d in index["clients"].values() if d["id"] == c.id]
+    assert doc["summary"]["last_partner_talk"] == "2024-09-20"
+    # TODAY is 12 March 2025: 173 days since that talk
+    [s] = weekly.suggestions(store, TODAY)
+    assert s.reasons == ("112 days since the last reflection", "last partner conversation 5 months ago")

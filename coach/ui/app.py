@@ -6,19 +6,42 @@ import asyncio
 import os
 import signal
 import threading
+from dataclasses import replace
 from datetime import date
 
 from textual.app import App
 from textual.binding import Binding
+from textual.theme import BUILTIN_THEMES
 
-from coach.dates import iso_day
+from coach.insight import last_partner_talk
 from coach.method import Method, load_method
 from coach.models import Client, Draft, Reflection
 from coach.resources import style_file
 from coach.store import DataFileError, SaveError, Store
 
 HANGUP_GRACE_SECONDS = 3.0
-STYLE_FILES = ("base.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss", "review.tcss", "history.tcss", "clients.tcss")
+STYLE_FILES = ("base.tcss", "nocolor.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss", "review.tcss", "history.tcss", "clients.tcss")
+
+
+def no_color_requested(environ=os.environ) -> bool:
+    """NO_COLOR as Textual reads it: set at all, even to an empty string."""
+    return "NO_COLOR" in environ
+
+
+# Under NO_COLOR every colour is dropped (see CoachApp.__init__), so what a
+# background or a colour showed must show as a text style: the cursor row
+# reversed, the cursor in a field reversed, a row left behind underlined.
+NO_COLOR_THEME = replace(
+    BUILTIN_THEMES["ansi-dark"],
+    name="coach-no-color",
+    variables={
+        **BUILTIN_THEMES["ansi-dark"].variables,
+        "block-cursor-text-style": "reverse bold",
+        "block-cursor-blurred-text-style": "underline",
+        "input-cursor-text-style": "reverse",
+        "button-focus-text-style": "bold reverse",
+    },
+)
 
 
 class CoachApp(App[int]):
@@ -40,7 +63,14 @@ class CoachApp(App[int]):
     def __init__(
         self, store: Store, today: date, *, method: Method | None = None, handle_signals: bool = False
     ) -> None:
-        super().__init__()
+        # Textual picks its NO_COLOR filter once, here, from the theme of the
+        # moment: textual-dark gets Monochrome, which turns the ANSI colours of
+        # the 16-colour theme (no RGB of their own) into rgb(0,0,0), so every
+        # character came out black on black. ansi_color=True makes it pick
+        # NoColor instead: no colour at all, the terminal's own foreground on
+        # its own background, whatever theme is active later.
+        super().__init__(ansi_color=True if no_color_requested() else None)
+        self.register_theme(NO_COLOR_THEME)
         self.store = store
         self.today = today
         self.method = method or load_method()
@@ -53,14 +83,20 @@ class CoachApp(App[int]):
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self.hang_up)
-        # Over SSH with TERM=xterm only 16 colours exist: follow the terminal's own palette.
-        if self.console.color_system in ("standard", "windows"):
+        if self.no_color:
+            self.theme = NO_COLOR_THEME.name
+        elif self.console.color_system in ("standard", "windows"):
+            # Over SSH with TERM=xterm only 16 colours exist: follow the terminal's own palette.
             self.theme = "ansi-dark"
         from coach.ui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
         for warning in self.store.warnings:
             self.notify(warning, title="Privacy", severity="warning", timeout=12, markup=False)
+        from coach.settings import current
+
+        for warning in current().warnings:
+            self.notify(warning, title="Settings", severity="warning", timeout=12, markup=False)
         if self.store.read_only:
             self.notify(self.store.read_only_reason(), title="Read-only", severity="warning", timeout=12, markup=False)
             self.sub_title = "READ-ONLY: nothing can be changed here"  # in the header the whole time
@@ -153,8 +189,7 @@ class CoachApp(App[int]):
             self.notify("Picking up your unfinished reflection where you left it.", timeout=4)
         history = self.store.reflections(client.id)
         previous = history[-1] if history else None
-        talks = (iso_day(r.lenses.last_partner_meeting) for r in history)
-        last_talk = max((d for d in talks if d is not None), default=None)
+        last_talk = last_partner_talk(history)
         from coach.ui.screens.reflect import ReflectionScreen
 
         self.push_screen(ReflectionScreen(client, draft, previous, last_talk), on_done)

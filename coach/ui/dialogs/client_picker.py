@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from coach.dates import describe
+from coach.dates import describe, iso_day
 from coach.models import Client
 from coach.textsafe import literal
 from coach.ui.access import CoachAccess
@@ -62,11 +62,9 @@ class ClientPicker(CoachAccess, ModalScreen[Client | None]):
 
     def _row(self, client: Client) -> Text:
         text = literal(client.label, "bold")
-        last = client.summary.last_reflection_on
+        last = iso_day(client.summary.last_reflection_on)
         if last:
-            from datetime import date
-
-            text.append(f"  last reflected on {last} ({describe(date.fromisoformat(last), self.coach.today).split('(')[-1].rstrip(')')})", style="dim")
+            text.append(f"  last reflected on {describe(last, self.coach.today)}", style="dim")
         else:
             text.append("  no reflection yet", style="dim")
         return text

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from coach.dates import iso_day
 from coach.models import Client
 from coach.storage import SaveError, describe_os_error
 from coach.store import BACKUPS_DIR
@@ -17,6 +18,7 @@ from coach.ui.access import CoachAccess
 from coach.ui.dialogs.client_edit import ClientEditDialog
 from coach.ui.dialogs.confirm import ConfirmDialog
 from coach.ui.dialogs.new_client import NewClientDialog
+from coach.ui.widgets.dashboard import table_date
 
 
 def _plural(count: int, word: str) -> str:
@@ -48,7 +50,7 @@ class ClientsScreen(CoachAccess, Screen):
         table.add_column("Organisation", width=17, key="organisation")
         table.add_column("Status", width=8, key="status")
         table.add_column("Reflections", width=11, key="count")
-        table.add_column("Last", width=10, key="last")
+        table.add_column("Last", width=11, key="last")  # "30 Nov 2025"
         self.load()
         table.focus()
 
@@ -66,12 +68,18 @@ class ClientsScreen(CoachAccess, Screen):
                 literal(client.organisation),
                 Text("archived", style="italic") if client.archived else Text("active"),
                 Text(str(client.summary.reflection_count), justify="right"),
-                client.summary.last_reflection_on or "never",
+                self._last(client.summary.last_reflection_on),
                 key=client.id,
             )
         if select and select in [c.id for c in clients]:
             table.move_cursor(row=table.get_row_index(select))
         self.show_detail()
+
+    def _last(self, iso: str) -> Text | str:
+        day = iso_day(iso)
+        if day is None:
+            return Text("never", style="dim") if not iso else iso
+        return table_date(day, self.coach.today)
 
     def selected_id(self) -> str | None:
         table = self.query_one("#clients-table", DataTable)

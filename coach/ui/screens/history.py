@@ -4,14 +4,16 @@ both sides, so the user sees why."""
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
+from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from coach.dates import day_month, iso_day
+from coach.dates import iso_day, short_date
 from coach.method import Method
 from coach.models import Client, Commitment, Reflection
 from coach.textsafe import literal, shorten
@@ -22,31 +24,28 @@ from coach.trends import (
     previous_reflection,
 )
 from coach.ui.access import CoachAccess
+from coach.ui.widgets.dashboard import LEVEL_STYLE, tint
 
-SPARK_CELLS = 12  # the sparkline's width: the last 12 scores, or fewer drawn wider
+DATE_WIDTH = 10
+SPARK_CELLS = 12  # the bars show the last 12 reflections
 DIGITS_SHOWN = 5  # the last few scores, spelled out: bars alone do not read in every terminal
-SCALE_LOW, SCALE_HIGH = 1, 5
 
 
-def pinned_series(scores: list[int], cells: int = SPARK_CELLS) -> list[int]:
-    """Data for Textual's Sparkline drawn on the fixed 1-5 scale.
-
-    Sparkline scales bars between the data's own min and max, so a steady 5
-    would sit on the floor. Each score travels with the scale's two ends in
-    its own bucket; the summary function picks the score back out.
-    """
-    shown = scores[-cells:]
-    repeat = max(1, cells // len(shown)) if shown else 1
-    data: list[int] = []
-    for score in shown:
-        data += [SCALE_LOW, SCALE_HIGH, score] * repeat
-    return data
+# One bar per reflection on the fixed 1-5 scale; a reflection that left the
+# belief unscored is a gap, so it never reads as a middling score.
+BARS = {1: "▁", 2: "▂", 3: "▄", 4: "▆", 5: "█"}
+GAP = " "
 
 
-
-
-def last_of_bucket(bucket) -> float:
-    return bucket[-1]
+def spark_text(scores: Sequence[int | None], colour: bool = True, cells: int = SPARK_CELLS) -> Text:
+    """The last `cells` scores as bars, oldest first, each coloured by level; None is a gap."""
+    text = Text(no_wrap=True)
+    for score in scores[-cells:]:
+        if score in BARS:
+            text.append(BARS[score], style=tint(LEVEL_STYLE[score], colour))
+        else:
+            text.append(GAP)
+    return text
 
 
 class BeliefTrendRow(Horizontal):
@@ -62,9 +61,7 @@ class BeliefTrendRow(Horizontal):
         yield Label(literal(self.belief_name), classes="trend-name")
         latest = self.trend.latest
         yield Label(Text(f"{latest} of 5" if latest is not None else "–", style="bold"), classes="trend-latest")
-        data = pinned_series(scored)
-        spark = Sparkline(data, summary_function=last_of_bucket, classes="trend-spark")
-        spark.styles.width = len(data) // 3 or 1
+        spark = Label(spark_text(self.trend.scores, not self.app.no_color), classes="trend-spark")
         spark.display = bool(scored)
         yield spark
         digits = " ".join(str(s) if s is not None else "–" for s in self.trend.recent(DIGITS_SHOWN))
@@ -102,7 +99,7 @@ class HistoryScreen(CoachAccess, Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#timeline", DataTable)
-        table.add_column("Date", width=10, key="date")
+        table.add_column("Date", width=DATE_WIDTH, key="date")
         table.add_column("Verdict", width=8, key="verdict")
         table.add_column("Commitment", width=self._commitment_width(), key="commitment")
         table.add_column("Outcome", key="outcome")
@@ -112,7 +109,16 @@ class HistoryScreen(CoachAccess, Screen):
 
     def _commitment_width(self) -> int:
         """The commitment column takes what the others leave, so the outcome stays in view."""
-        return max(12, min(40, self.coach.size.width - 50))
+        return max(12, min(40, self.coach.size.width - 43 - self._date_width()))  # room for "Open, due Sat 30 Nov"
+
+    def _day(self, iso: str) -> str:
+        """A stored date in the short format ("Fri 4 Dec"); as stored if it is not a date."""
+        day = iso_day(iso)
+        return short_date(day, self.coach.today) if day else iso
+
+    def _date_width(self) -> int:
+        """Wide enough for "Sat 30 Nov 2025" only while such a date is in the timeline."""
+        return max([DATE_WIDTH] + [len(self._day(r.date)) for r in self.reflections])
 
     def on_resize(self) -> None:
         table = self.query_one("#timeline", DataTable)
@@ -159,10 +165,12 @@ class HistoryScreen(CoachAccess, Screen):
         table = self.query_one("#timeline", DataTable)
         selected = self.selected_id()
         table.clear()
+        table.ordered_columns[0].width = self._date_width()
+        table.ordered_columns[2].width = self._commitment_width()
         for reflection in reversed(self.reflections):
             commitment = self.commitments.get(reflection.commitment_id)
             table.add_row(
-                reflection.date,
+                self._day(reflection.date),
                 self.coach.method.verdict_name(reflection.verdict) or "–",
                 literal(shorten(commitment.action, self._commitment_width())) if commitment else Text("none", style="dim"),
                 self._outcome(commitment),
@@ -177,7 +185,8 @@ class HistoryScreen(CoachAccess, Screen):
         if commitment is None:
             return Text("–")
         if commitment.is_open:
-            return Text(f"Open, due {day_month(iso_day(commitment.due)) if iso_day(commitment.due) else commitment.due}" if commitment.due else "Open")
+            due = iso_day(commitment.due)
+            return Text(f"Open, due {short_date(due, self.coach.today) if due else commitment.due}" if commitment.due else "Open")
         return Text(self.coach.method.outcome_name(commitment.status))
 
     def selected_id(self) -> str | None:
@@ -211,9 +220,9 @@ class HistoryScreen(CoachAccess, Screen):
             return [(Text("Finish a reflection on this client and its history starts here.", style="italic"), "line")]
         earlier = previous_reflection(self.reflections, reflection.id)
         if earlier is None:
-            return [(Text(f"{reflection.date} is the first reflection on this client: nothing to compare with yet."), "line")]
+            return [(Text(f"{self._day(reflection.date)} is the first reflection on this client: nothing to compare with yet."), "line")]
         method: Method = self.coach.method
-        blocks = [(Text(f"From {earlier.date} to {reflection.date}", style="bold"), "line")]
+        blocks = [(Text(f"From {self._day(earlier.date)} to {self._day(reflection.date)}", style="bold"), "line")]
         commitment = self.commitments.get(earlier.commitment_id)
         if commitment is not None:
             text = Text("In between you committed to: ")
@@ -234,7 +243,7 @@ class HistoryScreen(CoachAccess, Screen):
                 title.append(f" ({'up' if change.delta > 0 else 'down'} {abs(change.delta)})")
             blocks.append((title, "change"))
             for when, evidence in ((earlier.date, change.before_evidence), (reflection.date, change.after_evidence)):
-                text = Text(f"{when}: ", style="bold")
+                text = Text(f"{self._day(when)}: ", style="bold")
                 if evidence.strip():
                     text.append_text(literal(evidence.strip(), keep_newlines=True))
                 else:

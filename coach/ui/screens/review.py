@@ -20,14 +20,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from coach.dates import DateError, describe, iso_day, parse_due
+from coach.dates import DateError, describe, iso_day, parse_due, reading_note, short_date
 from coach.models import Client, Commitment
 from coach.textsafe import literal, shorten
 from coach.ui.access import CoachAccess
 from coach.ui.dialogs.confirm import ConfirmDialog
 from coach.ui.settle import focus_in_order, settle
 from coach.ui.widgets.choices import Choices, Option
-from coach.ui.widgets.dashboard import days_phrase, weekday_date
+from coach.ui.widgets.dashboard import days_phrase
 from coach.ui.widgets.fields import TextField
 
 # Letters that do not collide: n is "not done", so "dropped" takes x.
@@ -176,12 +176,12 @@ class ReviewScreen(CoachAccess, Screen[int]):
         made, due = iso_day(commitment.made_on), iso_day(commitment.due)
         text.append("\n")
         if made is not None:
-            text.append(f"made {weekday_date(made, today)} · ")
+            text.append(f"made {describe(made, today)} · ")
         if due is not None and due <= today:
-            text.append(f"due {weekday_date(due, today).split(' (')[0]}: ")
+            text.append(f"due {short_date(due, today)}: ")
             text.append(days_phrase(due, today), style="bold")
         elif due is not None:
-            text.append(f"due {weekday_date(due, today)}")
+            text.append(f"due {describe(due, today)}")
         else:
             text.append("no due date")
         if commitment.reschedules:
@@ -189,7 +189,7 @@ class ReviewScreen(CoachAccess, Screen[int]):
             first = iso_day(commitment.reschedules[0].get("from", ""))
             text.append("\nmoved " + ("once" if moves == 1 else f"{moves} times"), style="dim")
             if first is not None:
-                text.append(f"; first due {weekday_date(first, today).split(' (')[0]}", style="dim")
+                text.append(f"; first due {short_date(first, today)}", style="dim")
         if not commitment.is_open:
             text.append(f"\nRecorded: {method.outcome_name(commitment.status)}", style="bold")
         return text
@@ -221,7 +221,12 @@ class ReviewScreen(CoachAccess, Screen[int]):
         due, problem = self._new_due()
         echo = self.query_one("#due-echo", Label)
         if due is not None:
-            echo.update(f"→ {weekday_date(due, self.coach.today)}")
+            shown = Text(f"→ {describe(due, self.coach.today)}")
+            # "4/12" could be either month: say which was taken, under the date
+            note = reading_note(self.query_one("#new-due", Input).value, due)
+            if note:
+                shown.append(f"\n  {note}", style="bold")
+            echo.update(shown)
             hint = Text(f"→ Moves it to {describe(due, self.coach.today)}. ")
             hint.append("ctrl+n saves.", style="dim")
             problem_line = self.query_one("#problem", Static)
@@ -312,7 +317,7 @@ class ReviewScreen(CoachAccess, Screen[int]):
         if not self.coach.guarded_save(lambda: store.reschedule(changed, new_due, on=today), what="The new date"):
             return None
         item.commitment = changed
-        item.result = f"moved to {weekday_date(new_due, today).split(' (')[0]}"
+        item.result = f"moved to {short_date(new_due, today)}"
         self.saved_count += 1
         self.coach.notify(f"Moved to {describe(new_due, today)}.", timeout=5)
         return True

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from coach import weekly
-from coach.dates import day_month, describe, iso_day
+from coach.dates import describe, iso_day, short_date
 from coach.method import Method
 from coach.models import Client, Commitment
 from coach.textsafe import literal, shorten
@@ -29,7 +29,8 @@ from coach.ui.widgets.fields import TextField
 # verdict and the score strip always show at 80 columns; the commitment takes
 # what is left.
 NAME_WIDTH = 15
-DATE_WIDTH = 7
+DATE_WIDTH = 7  # "23 Nov!"
+WIDE_DATE_WIDTH = 11  # "23 Nov 2025": the columns widen only while a date of another year is shown
 VERDICT_WIDTH = 8
 STRIP_WIDTH = 7
 CHANGE_WIDTH = 6
@@ -59,9 +60,16 @@ def tint(style: str, colour: bool) -> str:
     return " ".join(word for word in style.split() if word in ("bold", "dim", "italic", "underline"))
 
 
-def commitment_width(total: int) -> int:
-    fixed = sum(width + PADDING for _, _, width in COLUMNS)
+def commitment_width(total: int, date_widths: tuple[int, int] = (DATE_WIDTH, DATE_WIDTH)) -> int:
+    fixed = sum(width + PADDING for width in column_widths(date_widths).values())
     return max(MIN_COMMITMENT_WIDTH, total - fixed - PADDING - SCROLLBAR)
+
+
+def column_widths(date_widths: tuple[int, int]) -> dict[str, int]:
+    """Each fixed column's width, with Last and Due as wide as their dates need."""
+    widths = {key: width for _, key, width in COLUMNS}
+    widths["last"], widths["due"] = date_widths
+    return widths
 
 
 # -- one client's row ------------------------------------------------------------
@@ -69,20 +77,10 @@ def commitment_width(total: int) -> int:
 
 
 
-def short_date(day: date | None, today: date) -> str:
-    """"23 Nov" near today, "2025-03" further away: always 7 characters or fewer."""
-    if day is None:
-        return ""
-    if abs((day - today).days) <= 300:
-        return day_month(day)
-    return day.strftime("%Y-%m")
-
-
-def weekday_date(day: date, today: date) -> str:
-    """"Mon 23 Nov (today)": the compact form of dates.describe."""
-    when = describe(day, today).rsplit(" (", 1)[-1].rstrip(")")
-    year = "" if day.year == today.year else f" {day.year}"
-    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}{year} ({when})"
+def table_date(day: date | None, today: date) -> str:
+    """A date in a table cell: the short format without its weekday, "23 Nov"
+    ("23 Nov 2025" in another year); 80 columns have no room for the weekday."""
+    return short_date(day, today, weekday=False) if day is not None else ""
 
 
 def days_phrase(due: date, today: date) -> str:
@@ -143,22 +141,30 @@ class ClientRow:
         client = self.client
         return not needle or needle in client.name.casefold() or needle in client.organisation.casefold()
 
+    def date_labels(self, today: date) -> tuple[str, str]:
+        """What the Last and Due cells say: "23 Nov", "20 Nov!" when overdue."""
+        last = table_date(iso_day(self.client.summary.last_reflection_on), today)
+        if self.commitment is None:
+            return last, ""
+        due = iso_day(self.commitment.due)
+        return last, table_date(due, today) + ("!" if due is not None and due < today else "")
+
     def cells(self, method: Method, today: date, commitment_chars: int, colour: bool = True) -> tuple:
         summary = self.client.summary
         verdict = summary.last_verdict
         due_cell = Text("")
         action_cell = Text("")
+        last_label, due_label = self.date_labels(today)
         if self.commitment is not None:
             due = iso_day(self.commitment.due)
             overdue = due is not None and due < today
-            label = short_date(due, today) + ("!" if overdue else "")
-            due_cell = Text(label, style=tint("bold red", colour) if overdue else ("bold" if due == today else ""))
+            due_cell = Text(due_label, style=tint("bold red", colour) if overdue else ("bold" if due == today else ""))
             more = f" +{self.open_count - 1}" if self.open_count > 1 else ""
             action_cell = literal(shorten(self.commitment.action, commitment_chars - len(more)))
             action_cell.append(more, style="dim")
         return (
             literal(shorten(self.client.name, NAME_WIDTH)),
-            short_date(iso_day(summary.last_reflection_on), today) or Text("never", style="dim"),
+            last_label or Text("never", style="dim"),
             Text(method.verdict_name(verdict) or "–", style=tint(VERDICT_STYLE.get(verdict, "dim"), colour)),
             strip_text(summary.last_scores, colour),
             change_text(self.change, colour),
@@ -200,21 +206,32 @@ class ClientTable(CoachAccess, DataTable):
     def __init__(self, **kw) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kw)
         self.commitment_chars = MIN_COMMITMENT_WIDTH
+        self.total_width = 80
+        self.date_widths = (DATE_WIDTH, DATE_WIDTH)
 
     def needs_columns(self, total_width: int) -> bool:
-        return not self.columns or commitment_width(total_width) != self.commitment_chars
+        return not self.columns or commitment_width(total_width, self.date_widths) != self.commitment_chars
 
-    def set_up_columns(self, total_width: int) -> None:
-        self.commitment_chars = commitment_width(total_width)
+    def set_up_columns(self, total_width: int, date_widths: tuple[int, int] | None = None) -> None:
+        self.total_width = total_width
+        self.date_widths = date_widths or self.date_widths
+        self.commitment_chars = commitment_width(total_width, self.date_widths)
         self.clear(columns=True)
-        for label, key, width in COLUMNS:
-            self.add_column(label, key=key, width=width)
+        widths = column_widths(self.date_widths)
+        for label, key, _ in COLUMNS:
+            self.add_column(label, key=key, width=widths[key])
         self.add_column("Commitment", key="commitment", width=self.commitment_chars)
 
     def show(self, rows: list[ClientRow], method: Method, today: date) -> None:
         """Replace the rows, keeping the cursor on the same client when it is still shown."""
         selected = self.selected_id()
         colour = not self.coach.no_color
+        labels = [row.date_labels(today) for row in rows]
+        date_widths = tuple(
+            min(max([DATE_WIDTH] + [len(pair[n]) for pair in labels]), WIDE_DATE_WIDTH) for n in (0, 1)
+        )
+        if date_widths != self.date_widths:
+            self.set_up_columns(self.total_width, date_widths)
         self.clear()
         for row in rows:
             self.add_row(*row.cells(method, today, self.commitment_chars, colour), key=row.client.id)
@@ -248,7 +265,7 @@ def selection_text(row: ClientRow | None, today: date) -> Text:
     due = iso_day(row.commitment.due)
     if due is not None:
         text.append(f" · {days_phrase(due, today)}", style="bold" if due <= today else "")
-        text.append(f" ({weekday_date(due, today).split(' (')[0]})")
+        text.append(f" ({short_date(due, today)})")
     text.append(" · ")
     text.append_text(literal(row.commitment.action))
     return text
@@ -298,4 +315,4 @@ def rhythm_phrase(rhythm: weekly.Rhythm, today: date) -> str:
     weeks = rhythm.weeks_in_a_row
     streak = f"{weeks} week{'s' if weeks != 1 else ''} in a row" if weeks else "no reflection last week"
     this_week = rhythm.reflections_this_week
-    return f"{streak} · last {weekday_date(last, today)} · {this_week} this week"
+    return f"{streak} · last {describe(last, today)} · {this_week} this week"

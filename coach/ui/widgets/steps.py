@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Select, Static
 
-from coach.dates import DateError, describe, iso_day, parse_date, parse_due
+from coach.dates import DateError, describe, iso_day, parse_date, parse_due, reading_note
 from coach.insight import propose_verdict, shortfalls, strengths, weakest_aim
 from coach.method import Method
 from coach.models import Client, Draft, Reflection
@@ -228,7 +228,8 @@ class Step(CoachAccess, VerticalScroll, can_focus=False):
             day = parse_due(text, self.today) if field.owner == "draft" else parse_date(text, self.today)
         except DateError:
             return ""
-        return describe(day, self.today)
+        note = reading_note(text, day)  # 4/12: say which of the two readings was taken
+        return describe(day, self.today) + (f" · {note}" if note else "")
 
     def blank_date_hint(self, field: Field) -> str:
         return ""
@@ -390,6 +391,10 @@ class MeetingStep(Step):
 class VerdictStep(Step):
     """coach proposes; the person decides, and says why."""
 
+    def __init__(self, *args, last_talk: date | None = None, **kw) -> None:
+        super().__init__(*args, **kw)
+        self.last_talk = last_talk  # the same fact the meeting step and the agenda show
+
     def head(self) -> ComposeResult:
         yield Static("", id="proposal", classes="proposal")
 
@@ -402,7 +407,7 @@ class VerdictStep(Step):
             yield from super().field_widgets(field)
 
     def entered(self, draft: Draft) -> None:
-        proposal = propose_verdict(draft.reflection, self.previous, self.today)
+        proposal = propose_verdict(draft.reflection, self.previous, self.today, last_talk=self.last_talk)
         draft.reflection.proposed_verdict = proposal.verdict
         draft.reflection.verdict_reasons = list(proposal.reasons)
         text = Text("coach proposes: ", style="bold")
@@ -440,7 +445,7 @@ class CommitmentStep(Step):
             yield Label("", id="aim-hint", classes="prompts")
 
     def entered(self, draft: Draft) -> None:
-        suggested = weakest_aim(draft.reflection)
+        suggested = weakest_aim(draft.reflection, self.previous)
         if not draft.commitment.aim:
             self.query_one("#aim", Select).value = suggested
         self.query_one("#aim-hint", Label).update(f"coach suggests: {self.coach.method.aim_name(suggested)}")
@@ -482,6 +487,8 @@ def make_step(spec: StepSpec, client: Client, previous: Reflection | None, today
         return PartnersStep(spec, client, previous, today, **kw)
     if spec.key == "meeting":
         return MeetingStep(spec, client, previous, today, last_talk=last_talk, **kw)
+    if spec.kind == "verdict":
+        return VerdictStep(spec, client, previous, today, last_talk=last_talk, **kw)
     return STEP_CLASSES.get(spec.kind, Step)(spec, client, previous, today, **kw)
 
 
@@ -491,10 +498,10 @@ def summary_text(draft: Draft, method: Method, today: date, previous: Reflection
     strong = strengths(reflection)
     text.append("Acknowledge: ", style="bold")
     text.append(", ".join(method.belief(k).name for k in strong) if strong else "no belief is both strong and evidenced yet")
-    low = shortfalls(reflection)
+    low = shortfalls(reflection, previous)
     text.append("\n\nFalls short: ", style="bold")
     if low:
-        text.append(", ".join(f"{method.belief(k).name} ({reflection.beliefs[k].score})" for k in low))
+        text.append(", ".join(f"{method.belief(k).name} ({_fall(k, reflection, previous)})" for k in low))
     else:
         text.append("nothing scored 2 or lower, and nothing fell")
     guesses = [method.belief(k).name for k, b in reflection.beliefs.items() if b.is_guess]
@@ -518,6 +525,13 @@ def summary_text(draft: Draft, method: Method, today: date, previous: Reflection
     if commitment.due:
         text.append(f", due {describe(date.fromisoformat(commitment.due), today)}")
     return text
+
+
+def _fall(key: str, reflection: Reflection, previous: Reflection | None) -> str:
+    """A short-falling score, with where it fell from: "2", or "3, was 4"."""
+    now = reflection.beliefs[key].score
+    before = previous.beliefs[key].score if previous is not None else None
+    return f"{now}, was {before}" if before is not None and now is not None and now < before else str(now)
 
 
 def last_commitment_line(client: Client, method: Method, width: int = 78, today: date | None = None) -> Text | None:
