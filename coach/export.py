@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from coach.method import BELIEF_KEYS, Method
-from coach.models import Client, Commitment, Reflection
+from coach.models import Client, Commitment, Draft, Reflection
 from coach.reflection_form import DATE, NOTE, TEXT, reflection_form
 from coach.textsafe import valid_unicode
 
@@ -278,4 +278,20 @@ def to_markdown(document: dict[str, Any], method: Method) -> str:
             lines += ["", "No reflections in this export."]
         for r in reversed(reflections):
             lines += _reflection_lines(r, _commitment_of(r, commitments), method)
+    return "\n".join(lines) + "\n"
+
+
+# -- one unfinished reflection, to keep elsewhere --------------------------------------
+
+
+def draft_to_markdown(draft: Draft, client: Client | None, method: Method) -> str:
+    """An unfinished reflection as Markdown, for a user who saves it to a file of
+    their own when coach cannot save it (write it with storage.write_private_file)."""
+    name = client.label if client else "a client"
+    lines = [f"# Unfinished reflection on {name}", "",
+             f"Step {draft.step + 1}; started {draft.started_at or 'now'}, last saved {draft.updated_at or 'never'}."]
+    commitment = draft.commitment if draft.commitment.action.strip() else None
+    lines += _reflection_lines(draft.reflection, commitment, method)
+    if draft.due_text:
+        lines += ["", f"**Due, as typed:** {draft.due_text}"]
     return "\n".join(lines) + "\n"

@@ -383,7 +383,8 @@ def summary_fits(raw: Any) -> bool:
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             return False
         dates = raw.get("reflection_dates", [])
-        if not isinstance(dates, list) or not all(is_day(d) for d in dates):
+        # the shape only (dates.iso_day reads these leniently): this runs at every start
+        if not isinstance(dates, list) or not all(isinstance(d, str) and _DAY.match(d) for d in dates):
             return False
         opened = raw.get("open_commitments", [])
         if not isinstance(opened, list):

@@ -249,3 +249,26 @@ def test_filter_since_keeps_reflections_on_or_after_and_their_commitments(docume
 
 def test_no_filter_returns_the_document_as_is(document):
     assert filter_document(document) is document
+
+
+def test_an_unfinished_reflection_can_be_kept_in_a_private_file_elsewhere(tmp_path):
+    """For the app, when a save fails: the draft as Markdown, written 0600 and exclusively."""
+    import stat
+
+    from coach.export import draft_to_markdown
+    from coach.method import load_method
+    from coach.models import BeliefScore, Client, Draft, Reflection
+    from coach.storage import OutputRefused, write_private_file
+
+    client = Client(name="Ann Lee", organisation="Acme")
+    draft = Draft(client_id=client.id, step=2, reflection=Reflection(client_id=client.id, date="2026-11-23"),
+                  due_text="next friday")
+    draft.reflection.beliefs["known"] = BeliefScore(4, "She said | so")
+    text = draft_to_markdown(draft, client, load_method())
+    assert "Ann Lee (Acme)" in text and "She said \\| so" in text and "next friday" in text
+    path = write_private_file(tmp_path / "kept.md", text.encode())
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with pytest.raises(OutputRefused, match="already exists"):
+        write_private_file(path, b"again")
+    write_private_file(path, b"again", replace=True)
+    assert path.read_bytes() == b"again"
