@@ -8,6 +8,8 @@ never go down.
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import random
 import signal
@@ -122,6 +124,8 @@ STOP_IN_SAVE = r"""
 import os, sys, time
 from coach.models import Commitment, Draft, Reflection
 from coach.store import Store
+
+pytestmark = pytest.mark.slow  # a real terminal, a child process or many app runs: not the everyday run
 
 path, where, nth = sys.argv[1], sys.argv[2], int(sys.argv[3])
 s = Store.open(path)

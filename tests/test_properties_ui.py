@@ -11,6 +11,8 @@ The hostile strategies come from test_properties.py.
 
 from __future__ import annotations
 
+import pytest
+
 import asyncio
 import html
 import json
@@ -34,6 +36,8 @@ from coach.textsafe import valid_unicode, visible
 from coach.ui.run import make_app
 from coach.ui.screens.reflect import ReflectionScreen
 from coach.ui.widgets.dashboard import NAME_WIDTH
+
+pytestmark = pytest.mark.slow  # a real terminal, a child process or many app runs: not the everyday run
 
 TODAY = date(2026, 11, 23)  # a Monday
 SIZE = (80, 24)

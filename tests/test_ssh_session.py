@@ -23,10 +23,10 @@ from coach.reflection_form import reflection_form
 STEPS = len(reflection_form().steps)
 
 SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not (SSHD and shutil.which("ssh") and shutil.which("tmux") and shutil.which("ssh-keygen")),
     reason="needs sshd, ssh, ssh-keygen and tmux (apt-get install openssh-server tmux)",
-)
+)]
 COACH = str(Path(sys.executable).with_name("coach"))
 
 

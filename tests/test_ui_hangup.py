@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a real terminal, a child process or many app runs: not the everyday run
+
 ROOT = Path(__file__).resolve().parent.parent
 LAUNCH = (
     "import sys; from datetime import date; from pathlib import Path;"

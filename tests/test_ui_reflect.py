@@ -47,6 +47,7 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
+@pytest.mark.slow  # the one full-text walk; the others type short strings
 async def test_whole_reflection_by_keys_is_saved(data_dir: Path) -> None:
     store = Store.open(data_dir)
     app = make_app(store, TODAY)
