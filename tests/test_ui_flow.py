@@ -66,6 +66,16 @@ async def start(app, pilot, client) -> ReflectionScreen:
     return app.screen
 
 
+async def at_summary(app, pilot, client) -> ReflectionScreen:
+    """A reflection with what Next requires filled in, on its last step."""
+    screen = await start(app, pilot, client)
+    screen.draft.commitment.action, screen.draft.due_text = "Call Dana", "friday"
+    screen.draft.reflection.verdict = "steady"
+    screen._show(STEPS - 1)
+    await pilot.pause()
+    return screen
+
+
 async def test_going_back_lands_in_the_evidence_and_a_digit_there_is_text(store):
     client = store.add_client("Dana")
     app = make_app(store, TODAY)
@@ -118,11 +128,7 @@ async def test_enter_on_the_summary_saves_once_and_goes_home(store):
     client = store.add_client("Dana")
     app = make_app(store, TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await start(app, pilot, client)
-        screen.draft.commitment.action, screen.draft.due_text = "Call Dana", "friday"
-        screen.draft.reflection.verdict = "steady"
-        screen._show(STEPS - 1)
-        await pilot.pause()
+        await at_summary(app, pilot, client)
         await pilot.press("enter")
         await pilot.pause()
         await pilot.pause()
@@ -152,11 +158,7 @@ async def test_the_key_that_saves_is_not_delivered_to_home(store, key):
     client = store.add_client("Dana")
     app = make_app(store, TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await start(app, pilot, client)
-        screen.draft.commitment.action, screen.draft.due_text = "Call Dana", "friday"
-        screen.draft.reflection.verdict = "steady"
-        screen._show(STEPS - 1)
-        await pilot.pause()
+        await at_summary(app, pilot, client)
         await pilot.press(key)
         for _ in range(5):
             await pilot.pause()
