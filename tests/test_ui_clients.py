@@ -302,3 +302,26 @@ async def test_terms_typed_in_one_burst_are_all_saved(tmp_path):
     store.close()
     with Store.open(tmp_path / "data", read_only=True) as saved:
         assert saved.client(ana_id).objectives == ["Cut churn to 5% by June!", "Second", "Third"]
+
+
+async def test_the_agenda_is_never_written_through_a_planted_link(tmp_path, monkeypatch):
+    ana_id = seed(tmp_path / "data")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    elsewhere = tmp_path / "someone-elses.md"
+    elsewhere.write_text("theirs", encoding="utf-8")
+    (work / "agenda-ana-lima-2026-11-23.md").symlink_to(elsewhere)
+    store = Store.open(tmp_path / "data")
+    app = make_app(store, TODAY)
+    notes = capture_notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screen(pilot, AgendaScreen(ana_id))
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("y")  # even when told to replace it
+        await pilot.pause()
+    store.close()
+    assert elsewhere.read_text(encoding="utf-8") == "theirs"
+    assert (work / "agenda-ana-lima-2026-11-23.md").is_symlink()
+    assert any(note.startswith("The agenda was not saved") for note in notes)

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from coach.agenda import agenda_filename, build_agenda
-from coach.storage import SaveError, atomic_write_bytes
+from coach.storage import SaveError, write_private_file
 from coach.textsafe import literal
 from coach.ui.access import CoachAccess
 from coach.ui.dialogs.confirm import ConfirmDialog
@@ -106,11 +106,11 @@ class AgendaScreen(CoachAccess, Screen):
             self.coach.notify("Type a file name to save the agenda to.", severity="warning")
             self.query_one("#agenda-path", Input).focus()
             return
-        if path.exists():
+        if path.exists() or path.is_symlink():
 
             def answered(replace: bool | None) -> None:
                 if replace:
-                    self.write(path)
+                    self.write(path, replace=True)
 
             body = Text("There is already a file at ")
             body.append_text(literal(str(path), "bold"))
@@ -119,9 +119,10 @@ class AgendaScreen(CoachAccess, Screen):
             return
         self.write(path)
 
-    def write(self, path: Path) -> None:
+    def write(self, path: Path, *, replace: bool = False) -> None:
         try:
-            atomic_write_bytes(path, self.markdown.encode("utf-8"))
+            # never through a link, never onto a device or pipe, new files 0600
+            write_private_file(path, self.markdown.encode("utf-8"), replace=replace)
         except SaveError as exc:
             self.coach.notify(f"The agenda was not saved. {exc}", title="Not saved", severity="error", timeout=12, markup=False)
             return
