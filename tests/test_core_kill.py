@@ -20,6 +20,9 @@ from helpers.core_support import reap, spawn_python
 from coach.models import Reflection
 from coach.store import Store
 
+# child processes killed in a loop: not the everyday run
+pytestmark = pytest.mark.slow
+
 WORKER = r"""
 import random, sys
 from coach.models import BeliefScore, Commitment, Draft, Reflection
@@ -124,8 +127,6 @@ STOP_IN_SAVE = r"""
 import os, sys, time
 from coach.models import Commitment, Draft, Reflection
 from coach.store import Store
-
-pytestmark = pytest.mark.slow  # a real terminal, a child process or many app runs: not the everyday run
 
 path, where, nth = sys.argv[1], sys.argv[2], int(sys.argv[3])
 s = Store.open(path)
