@@ -63,12 +63,25 @@ def as_user(uid: int, fn, *args):
 
 
 def coach(*args: str) -> int:
-    os.environ["COLUMNS"] = "300"
     return main(["--today", TODAY, *args])
 
 
 @pytest.fixture(scope="module", autouse=True)
-def warm_imports(tmp_path_factory):
+def wide_output():
+    """Wide enough that no message wraps in the middle of a path; put back
+    afterwards, since a COLUMNS left behind reaches every later child process
+    (it once made the pty tests draw at 300 columns)."""
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "300"
+    yield
+    if saved is None:
+        os.environ.pop("COLUMNS", None)
+    else:
+        os.environ["COLUMNS"] = saved
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_imports(wide_output, tmp_path_factory):
     """Everything coach imports lazily is imported here first: the children run as
     users who may not read this Python's own files."""
     d = tmp_path_factory.mktemp("warm") / "d"

@@ -37,7 +37,8 @@ class Pty:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", HEIGHT, WIDTH, 0, 0))
         base = {k: v for k, v in os.environ.items()
-                if k not in ("NO_COLOR", "COLORTERM", "TERM") and not k.startswith("TEXTUAL")}
+                # COLUMNS and LINES would override the pty's own size
+                if k not in ("NO_COLOR", "COLORTERM", "TERM", "COLUMNS", "LINES") and not k.startswith("TEXTUAL")}
         full_env = {**base, "PYTHONPATH": str(ROOT), "COACH_DATE_ORDER": "day-first", **env}
 
         def controlling_tty() -> None:
@@ -159,3 +160,18 @@ def test_sixteen_colours_are_readable(data_dir: Path) -> None:
     codes = screen_model.colour_codes(bytes(term.output))
     assert codes, "16 colours still draw in colour"
     assert not any("38;" in code or "48;" in code for code in codes), "TERM=xterm gets only the 16 named colours"
+
+
+def test_a_stale_columns_export_does_not_change_the_screen_size(data_dir: Path) -> None:
+    """shutil.get_terminal_size believes COLUMNS and LINES over the terminal; an
+    exported COLUMNS=300 once drew a 300-column screen into 80 columns, leaving
+    dialogs empty. coach asks the terminal."""
+    term = Pty(data_dir, {"TERM": "xterm-256color", "COLUMNS": "300", "LINES": "60"})
+    try:
+        screens = home_then_first_step(term)
+    finally:
+        term.close()
+    home = screen_model.text(screens["home"])
+    assert "Marcus Bell" in home and "Verdict" in home
+    # the footer is on the last row of 24, not somewhere below it
+    assert "Quit" in home.splitlines()[HEIGHT - 1]
