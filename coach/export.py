@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from coach.method import BELIEF_KEYS, Method
+from coach.storage import orjson
 from coach.models import Client, Commitment, Draft, Reflection
 from coach.reflection_form import DATE, NOTE, TEXT, reflection_form
 from coach.textsafe import valid_unicode
@@ -85,6 +86,11 @@ def filter_document(
 def to_json(document: dict[str, Any]) -> str:
     # the store keeps only real characters; a document built elsewhere gets the
     # same treatment, so the file is always UTF-8 and reads back as written
+    if orjson is not None:
+        try:  # the same text as below, in C: an export of ten years takes seconds less
+            return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+        except TypeError:  # a lone surrogate, say: the standard library and valid_unicode handle it
+            pass
     return valid_unicode(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 

@@ -8,7 +8,7 @@ whatever time zone the remote server is in.
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
 
@@ -21,6 +21,53 @@ def new_id() -> str:
 
 def now_stamp() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def plain(value: Any) -> Any:
+    """A record as JSON-ready dicts and lists: what dataclasses.asdict gives for
+    these records (their leaves are str, int, bool and None), several times
+    faster, which an export of ten years of reflections notices."""
+    names = _FIELD_NAMES.get(type(value))
+    if names is None and hasattr(type(value), "__dataclass_fields__"):
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
+
+
+_SHAPES: dict[type, tuple[str, ...]] = {}
+
+
+def as_written(cls, raw: dict[str, Any]) -> dict[str, Any]:
+    """`cls.from_dict(raw).to_dict()` for a record that passed the schema check,
+    without building the object when `raw` already has exactly that shape (the
+    shape coach writes): an export reads ten years of records this way."""
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        shape = _SHAPES[cls] = tuple(cls().to_dict())
+    if tuple(raw) == shape and _nested_as_written(cls, raw):
+        return raw
+    return cls.from_dict(raw).to_dict()
+
+
+def _nested_as_written(cls, raw: dict[str, Any]) -> bool:
+    if cls is Reflection:
+        beliefs = raw["beliefs"]
+        return (
+            isinstance(beliefs, dict) and tuple(beliefs) == BELIEF_KEYS
+            and all(isinstance(b, dict) and tuple(b) == ("score", "evidence") for b in beliefs.values())
+            and isinstance(raw["lenses"], dict) and tuple(raw["lenses"]) == _LENS_FIELDS
+        )
+    if cls is Commitment:
+        return all(isinstance(r, dict) for r in raw["reschedules"])
+    return False
 
 
 def _known(cls, raw: dict[str, Any]) -> dict[str, Any]:
@@ -96,7 +143,7 @@ class Commitment:
         return self.status == "open"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> "Commitment":
@@ -126,7 +173,7 @@ class Reflection:
         return {key: self.beliefs[key].score for key in BELIEF_KEYS}
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> "Reflection":
@@ -184,7 +231,7 @@ class Client:
         return f"{self.name} ({self.organisation})" if self.organisation else self.name
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> "Client":
@@ -210,7 +257,7 @@ class Draft:
     updated_at: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> "Draft":
@@ -218,3 +265,6 @@ class Draft:
         data["reflection"] = Reflection.from_dict(raw.get("reflection") or {})
         data["commitment"] = Commitment.from_dict(raw.get("commitment") or {})
         return cls(**data)
+
+
+_LENS_FIELDS = tuple(f.name for f in fields(PartnershipLenses))

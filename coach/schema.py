@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from coach.method import BELIEF_KEYS, LENS_KEYS, OUTCOME_KEYS, VERDICT_KEYS
 
@@ -415,6 +415,12 @@ def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
     return table
 
 
+_HISTORY_TABLES = {
+    "reflections": (check_reflection, describe_reflection),
+    "commitments": (check_commitment, describe_commitment),
+}
+
+
 def check_index_records(data: dict[str, Any]) -> None:
     """coach.json: every client record fits, and no id is there twice."""
     seen: set[str] = set()
@@ -427,16 +433,23 @@ def check_index_records(data: dict[str, Any]) -> None:
 
 def check_history_records(data: dict[str, Any], client_id: str) -> None:
     """clients/<id>.json: every reflection and commitment fits and belongs to that client."""
-    for name, check, describe in (
-        ("reflections", check_reflection, describe_reflection),
-        ("commitments", check_commitment, describe_commitment),
-    ):
+    for name, (check, describe) in _HISTORY_TABLES.items():
         seen: set[str] = set()
         for n, raw in enumerate(_table(data, name).values(), start=1):
             check(raw, describe(raw, n), client_id=client_id)
             if raw["id"] in seen:
                 raise RecordProblem(describe(raw, n), "is in the file twice")
             seen.add(raw["id"])
+
+
+def check_history_changes(data: dict[str, Any], written: Iterable[tuple[str, dict[str, Any]]], client_id: str) -> None:
+    """clients/<id>.json after a save that put `written` ((table, record) pairs)
+    into a file that passed check_history_records: only those records need a
+    look, and the tables their size. Ids stay unique, as the save matched by id."""
+    for name, record in written:
+        table = _table(data, name)
+        check, describe = _HISTORY_TABLES[name]
+        check(record, describe(record, len(table)), client_id=client_id)
 
 
 def draft_problems(data: dict[str, Any]) -> list[tuple[str, RecordProblem]]:

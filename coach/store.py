@@ -50,8 +50,8 @@ from coach.layout import (
     summary_promises_file,
 )
 from coach.lock import DataLock
-from coach.insight import last_partner_talk
-from coach.models import Client, ClientSummary, Commitment, Draft, Reflection, now_stamp
+from coach.dates import iso_day
+from coach.models import Client, ClientSummary, Commitment, Draft, Reflection, as_written, now_stamp
 from coach.safety import (
     DIR_MODE,
     UnsafePathError,
@@ -69,6 +69,7 @@ from coach.schema import (
     check_draft,
     check_drafts_records,
     check_export,
+    check_history_changes,
     check_history_records,
     check_index_records,
     draft_problems,
@@ -613,6 +614,16 @@ class Store:
         with self._history_errors(client_id):
             return self._history(client_id).table(table).all()
 
+    def _stored(self, client_id: str, table: str) -> list[dict[str, Any]]:
+        """A table's records as stored (checked on read), without TinyDB's copies."""
+        with self._history_errors(client_id):
+            return list((self._history(client_id).storage.read() or {}).get(table, {}).values())
+
+    def _release_history(self, client_id: str) -> None:
+        db = self._histories.pop(client_id, None)
+        if db is not None:
+            db.close()
+
     def reflections(self, client_id: str) -> list[Reflection]:
         """A client's reflections, oldest first. DamagedHistoryError if its file cannot be read."""
         docs = self._records(client_id, "reflections")
@@ -639,23 +650,51 @@ class Store:
             found.extend((client, c) for c in items)
         return sorted(found, key=lambda pair: (pair[1].due or "9999", pair[0].name.casefold()))
 
-    def _write_history(self, client_id: str, table: str, record: dict[str, Any]) -> None:
+    def _write_history(self, client_id: str, *records: tuple[str, dict[str, Any]]) -> None:
+        """Put `records` ((table, record) pairs, matched to stored ones by id) into
+        the client's file in one atomic write.
+
+        Only the records written are checked: the rest passed the whole-file
+        check when the file was read or last written, and a client with ten
+        years of history should not pay for that again on every save.
+        """
         with self._history_errors(client_id):
-            _upsert(self._history(client_id).table(table), record)
+            db = self._history(client_id)
+            data = {name: dict(docs) for name, docs in (db.storage.read() or {}).items()}
+            for name, record in records:
+                table = data.setdefault(name, {})
+                doc_id = next((k for k, doc in table.items() if doc.get("id") == record["id"]), None)
+                if doc_id is None:
+                    doc_id = str(max(map(int, table), default=0) + 1)
+                table[doc_id] = record
+
+            def check_written(data: dict[str, Any]) -> None:
+                check_history_changes(data, records, client_id)
+
+            db.storage.write(data, check=check_written)
+            for name in data:  # TinyDB's tables keep a query cache and their next id
+                db.table(name).clear_cache()
+                db.table(name)._next_id = None
 
     def finish_reflection(self, reflection: Reflection, commitment: Commitment | None, draft_id: str = "") -> None:
-        """Save a finished reflection and its commitment, then drop its draft."""
+        """Save a finished reflection and its commitment, then drop its draft.
+
+        The reflection and its commitment go into the client's file in one
+        write, so there is no moment when one is saved without the other; the
+        summary follows, and the draft goes last, so a coach that dies in
+        between still has the draft to finish again (which updates, by id).
+        """
         client = self._require_client(reflection.client_id)
         reflection.created_at = reflection.created_at or now_stamp()
+        records = []
         if commitment is not None and commitment.action.strip():
             commitment.client_id = client.id
             commitment.reflection_id = reflection.id
             commitment.made_on = commitment.made_on or reflection.date
             reflection.commitment_id = commitment.id
-            # commitment first: if coach dies between the two writes the draft is
-            # still there, and finishing it again updates rather than duplicates
-            self._write_history(client.id, "commitments", commitment.to_dict())
-        self._write_history(client.id, "reflections", reflection.to_dict())
+            records.append(("commitments", commitment.to_dict()))
+        records.append(("reflections", reflection.to_dict()))
+        self._write_history(client.id, *records)
         self._refresh_summary(client.id)
         if draft_id:
             self.discard_draft(draft_id)
@@ -676,7 +715,7 @@ class Store:
         self._refresh_summary(reflection.client_id)
 
     def save_commitment(self, commitment: Commitment) -> None:
-        self._write_history(commitment.client_id, "commitments", commitment.to_dict())
+        self._write_history(commitment.client_id, ("commitments", commitment.to_dict()))
         self._refresh_summary(commitment.client_id)
 
     def record_outcome(
@@ -697,7 +736,9 @@ class Store:
         """The summary of a client's file as it is now, with the file's stamp."""
         path = self._history_path(client_id)
         stamp = file_stamp(path)
-        summary = summarise(self.reflections(client_id), self.commitments(client_id))
+        # from the stored records, not objects: a summary needs only the last
+        # two reflections and the open commitments built in full
+        summary = summarise_records(self._records(client_id, "reflections"), self._records(client_id, "commitments"))
         summary.file = stamp or []
         return summary
 
@@ -876,9 +917,12 @@ class Store:
         for client in self.clients(include_archived=True):
             data = client.to_dict()
             data.pop("summary", None)
-            data["reflections"] = [r.to_dict() for r in self.reflections(client.id)]
-            data["commitments"] = [c.to_dict() for c in self.commitments(client.id)]
+            data["reflections"] = [as_written(Reflection, d) for d in sorted(
+                self._stored(client.id, "reflections"), key=lambda d: (d.get("date", ""), d.get("created_at", "")))]
+            data["commitments"] = [as_written(Commitment, d) for d in sorted(
+                self._stored(client.id, "commitments"), key=lambda d: (d.get("made_on", ""), d.get("due", "")))]
             clients.append(data)
+            self._release_history(client.id)  # one client's file in memory at a time
         return {
             "format": "coach-export",
             "schema": SCHEMA_VERSION,
@@ -1004,20 +1048,29 @@ def restore_into(
 
 
 def summarise(reflections: list[Reflection], commitments: Iterable[Commitment]) -> ClientSummary:
+    return summarise_records([r.to_dict() for r in reflections], [c.to_dict() for c in commitments])
+
+
+def summarise_records(reflections: Iterable[dict[str, Any]], commitments: Iterable[dict[str, Any]]) -> ClientSummary:
+    """A client's summary from its stored reflections and commitments (dicts that
+    passed the schema check), in any order."""
+    ordered = sorted(reflections, key=lambda d: (d.get("date", ""), d.get("created_at", "")))
+    last = Reflection.from_dict(ordered[-1]) if ordered else None
+    previous = Reflection.from_dict(ordered[-2]) if len(ordered) > 1 else None
     commitments = list(commitments)
-    last = reflections[-1] if reflections else None
-    previous = reflections[-2] if len(reflections) > 1 else None
-    last_commitment = max(commitments, key=lambda c: (c.made_on, c.due), default=None)
+    newest = max(commitments, key=lambda c: (c.get("made_on", ""), c.get("due", "")), default=None)
+    talks = (d.get("lenses", {}).get("last_partner_meeting", "") for d in ordered)
+    talk = max((day for text in talks if text and (day := iso_day(text)) is not None), default=None)
     return ClientSummary(
         last_reflection_on=last.date if last else "",
         last_verdict=last.verdict if last else "",
         last_scores=last.scores() if last else {},
         previous_scores=previous.scores() if previous else {},
-        reflection_count=len(reflections),
-        reflection_dates=[r.date for r in reflections],
-        open_commitments=[c.to_dict() for c in commitments if c.is_open],
-        last_commitment=last_commitment.to_dict() if last_commitment else {},
-        last_partner_talk=talk.isoformat() if (talk := last_partner_talk(reflections)) else "",
+        reflection_count=len(ordered),
+        reflection_dates=[d.get("date", "") for d in ordered],
+        open_commitments=[Commitment.from_dict(c).to_dict() for c in commitments if c.get("status", "open") == "open"],
+        last_commitment=Commitment.from_dict(newest).to_dict() if newest else {},
+        last_partner_talk=talk.isoformat() if talk else "",
     )
 
 

@@ -539,3 +539,43 @@ def test_fresh_store_files(tmp_path):
     with pytest.raises(DataFileError):
         (d / "coach.json").write_text(json.dumps({"meta": {"1": {"schema": 99}}}))
         Store.open(d)
+
+
+def test_everything_is_every_record_as_the_models_write_it(tmp_path):
+    """The export reads stored records without rebuilding objects when they have
+    the shape coach writes; one of another shape (an older file, a hand edit)
+    still comes out exactly as from_dict().to_dict() gives it."""
+    import json
+
+    from coach.demo import fill_demo
+    from coach.models import Commitment, Reflection
+
+    d = tmp_path / "d"
+    with Store.open(d) as s:
+        fill_demo(s, date(2026, 11, 23))
+        ana = s.clients()[0]
+    path = d / "clients" / f"{ana.id}.json"
+    data = json.loads(path.read_text())
+    odd = dict(next(iter(data["reflections"].values())))
+    odd.update(id="00000000-0000-4000-8000-000000000001", date="2001-01-01")
+    odd.pop("edited_at")
+    odd["beliefs"] = {"known": {"score": 2}}  # the other six missing, no evidence
+    odd["lenses"] = {"with_or_for": "with"}
+    data["reflections"]["999"] = odd
+    path.write_text(json.dumps(data))
+    with Store.open(d, read_only=True) as s:
+        got = s.everything()
+        expected = []
+        for client in s.clients(include_archived=True):
+            e = client.to_dict()
+            e.pop("summary")
+            e["reflections"] = [r.to_dict() for r in s.reflections(client.id)]
+            e["commitments"] = [c.to_dict() for c in s.commitments(client.id)]
+            expected.append(e)
+    assert got["clients"] == expected
+    [first] = [c for c in got["clients"] if c["id"] == ana.id]
+    oldest = first["reflections"][0]
+    assert oldest["date"] == "2001-01-01" and oldest["edited_at"] == ""
+    assert oldest["beliefs"]["cared"] == {"score": None, "evidence": ""}
+    assert list(oldest["lenses"]) == list(Reflection().to_dict()["lenses"])
+    assert all(list(c) == list(Commitment().to_dict()) for c in first["commitments"])
