@@ -212,6 +212,21 @@ def _counts(rng: random.Random, total: int, clients: int) -> list[int]:
     return counts
 
 
+def _due_tails(counts: list[int], due: int) -> list[int]:
+    """How many of each client's newest commitments are left open and due: `due` in all,
+    in proportion to each client's history, never more than the client has."""
+    total = sum(counts)
+    if due > total:
+        raise ValueError(f"{due} due commitments need at least as many reflections")
+    tails = [min(c, due * c // total) for c in counts]
+    i = 0
+    while sum(tails) < due:
+        if tails[i % len(counts)] < counts[i % len(counts)]:
+            tails[i % len(counts)] += 1
+        i += 1
+    return tails
+
+
 def _dates(rng: random.Random, count: int, today: date) -> list[date]:
     """`count` distinct days, the newest within the last three weeks, spread over up to ten years."""
     end = today - timedelta(days=rng.randint(0, 20))
@@ -221,10 +236,25 @@ def _dates(rng: random.Random, count: int, today: date) -> list[date]:
     return [start + timedelta(days=d) for d in days]
 
 
-def build(data_dir: Path, *, reflections: int, clients: int, today: date, seed: int = 7) -> dict[str, int]:
-    """Write a whole data directory. Returns counts and sizes for the report."""
+def build(data_dir: Path, *, reflections: int, clients: int, today: date, seed: int = 7,
+          largest: int = 0, due: int = 0) -> dict[str, int]:
+    """Write a whole data directory. Returns counts and sizes for the report.
+
+    `largest`: the first client gets exactly this many reflections (the rest share what is
+    left), the worst case for saving one client's file. `due`: a user back after a long
+    break: this many open commitments, spread over the clients in proportion to their
+    history, all due today or earlier, so launching opens the review of what has come due.
+    """
     rng = random.Random(seed)
     w = Writer(rng)
+    names = _names(rng, clients)  # names, then counts: the order the seed has always been spent in
+    counts = _counts(rng, reflections, clients)
+    if largest:
+        if clients < 2 or reflections - largest < clients - 1:
+            raise ValueError("largest leaves too few reflections for the other clients")
+        rest = _counts(rng, reflections - largest, clients - 1)
+        counts = [largest, *rest]
+    due_tail = _due_tails(counts, due) if due else [0] * clients
     data_dir = Path(data_dir)
     os.makedirs(data_dir / CLIENTS_DIR, mode=0o700, exist_ok=True)
     os.chmod(data_dir, 0o700)
@@ -233,7 +263,8 @@ def build(data_dir: Path, *, reflections: int, clients: int, today: date, seed: 
     open_count = 0
     history_bytes = 0
     largest = 0
-    for n, ((name, org), count) in enumerate(zip(_names(rng, clients), _counts(rng, reflections, clients)), start=1):
+    due_count = 0
+    for n, ((name, org), count) in enumerate(zip(names, counts), start=1):
         days = _dates(rng, count, today)
         client = Client(
             id=_uuid(rng), name=name, organisation=org,
@@ -246,6 +277,8 @@ def build(data_dir: Path, *, reflections: int, clients: int, today: date, seed: 
         comms: list[Commitment] = []
         level = rng.uniform(2.5, 4.2)
         open_tail = 2 if rng.random() < 0.25 and count > 1 else 1
+        if due:
+            open_tail = due_tail[n - 1]
         for i, day in enumerate(days):
             level = min(4.8, max(1.2, level + rng.uniform(-0.35, 0.35)))
             beliefs = {
@@ -274,23 +307,26 @@ def build(data_dir: Path, *, reflections: int, clients: int, today: date, seed: 
                 verdict_why=w.fill(rng.choice(WHY)),
                 created_at=f"{day.isoformat()}T{rng.randint(7, 21):02d}:{rng.randint(0, 59):02d}:00+00:00",
             )
-            due = day + timedelta(days=rng.randint(5, 21))
+            due_on = day + timedelta(days=rng.randint(5, 21))
             # the newest one (for some clients two) is still open and not yet due: a user who
             # keeps up reviews what comes due, and launching with nothing due shows home itself
             still_open = i >= count - open_tail
-            if still_open:
-                due = max(due, today + timedelta(days=rng.randint(1, 14)))
+            if still_open and due_tail[n - 1]:
+                due_on = min(due_on, today - timedelta(days=rng.randint(0, 3)))  # nothing reviewed since
+                due_count += 1
+            elif still_open:
+                due_on = max(due_on, today + timedelta(days=rng.randint(1, 14)))
             c = Commitment(
                 id=_uuid(rng), client_id=client.id, reflection_id=r.id, action=w.fill(rng.choice(ACTIONS)),
-                aim=rng.choice(BELIEF_KEYS), made_on=r.date, due=due.isoformat(),
+                aim=rng.choice(BELIEF_KEYS), made_on=r.date, due=due_on.isoformat(),
             )
             if not still_open:
                 c.status = rng.choice(OUTCOMES)
                 c.what_happened = w.fill(rng.choice(HAPPENED))
                 c.learned = w.fill(rng.choice(LEARNED)) if rng.random() < 0.7 else ""
-                c.reviewed_on = (due + timedelta(days=rng.randint(-3, 7))).isoformat()
+                c.reviewed_on = (due_on + timedelta(days=rng.randint(-3, 7))).isoformat()
                 if rng.random() < 0.08:
-                    c.reschedules.append({"from": c.due, "to": (due + timedelta(days=7)).isoformat(), "on": c.due})
+                    c.reschedules.append({"from": c.due, "to": (due_on + timedelta(days=7)).isoformat(), "on": c.due})
             else:
                 open_count += 1
             r.commitment_id = c.id
@@ -317,6 +353,8 @@ def build(data_dir: Path, *, reflections: int, clients: int, today: date, seed: 
         "clients": clients,
         "reflections": reflections,
         "open_commitments": open_count,
+        "due_commitments": due_count,
+        "largest_reflections": max(counts),
         "index_bytes": len(index),
         "history_bytes": history_bytes,
         "largest_history_bytes": largest,
