@@ -250,3 +250,62 @@ async def test_the_verdict_knows_last_weeks_partner_talk(store):
         proposal = str(screen.query_one("#proposal").render())
         assert "No partner conversation on record" not in proposal
         assert screen.draft.reflection.lenses.last_partner_meeting == ""  # nothing invented into the record
+
+
+def burst(app, *keys: str) -> None:
+    """Keys arriving together, as over a laggy SSH link or from a paste: all in
+    the app's queue before the first is handled (Pilot waits between keys)."""
+    from textual import events
+
+    for key in keys:
+        app.post_message(events.Key(key, {"enter": "\r", "space": " "}.get(key, key if len(key) == 1 else None)))
+
+
+@pytest.mark.parametrize("together", [True, False])
+async def test_a_second_enter_on_the_summary_starts_nothing(store, together):
+    """Hostile pass: Enter Enter on the summary saved, then home's Enter started
+    an empty reflection on the highlighted client, offered again at the next launch."""
+    store.add_client("Abe")  # highlighted on home, below which Dana's save lands
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_summary(app, pilot, client)
+        if together:
+            burst(app, "enter", "enter")
+        else:
+            await pilot.press("enter", "enter")
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, HomeScreen), app.screen
+    reflections, drafts = files(store.data_dir)
+    assert len(reflections) == 1 and drafts == []
+
+
+async def test_what_is_typed_just_before_ctrl_q_is_in_the_draft(store):
+    """Hostile pass: '4', then 'more words' and ctrl+q in one burst kept only
+    what the field had taken before ctrl+q, an app key, was handled."""
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot, client)
+        await pilot.press("4")
+        await pilot.pause()
+        burst(app, "m", "o", "r", "e", "space", "w", "o", "r", "d", "s", "ctrl+q")
+        for _ in range(5):
+            await pilot.pause()
+    _, [draft] = files(store.data_dir)
+    assert draft["reflection"]["beliefs"]["known"] == {"score": 4, "evidence": "more words"}
+
+
+async def test_keys_typed_before_the_launch_offers_are_not_covered_by_them(store):
+    """Hostile pass: typed at launch, n + a name + Enter started a reflection,
+    and the review of what is due then opened over it."""
+    client = store.add_client("Dana")
+    store.finish_reflection(Reflection(client_id=client.id, date="2026-11-09"),
+                            Commitment(action="Call", aim="known", due="2026-11-16"))
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        app.start_reflection(store.client(client.id))  # what the keys did, before launch() ran
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, ReflectionScreen), app.screen

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import threading
+import time
 from dataclasses import replace
 from datetime import date
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.theme import BUILTIN_THEMES
@@ -20,6 +23,10 @@ from coach.resources import style_file
 from coach.store import DataFileError, SaveError, Store
 
 HANGUP_GRACE_SECONDS = 3.0
+#: After a key closes a screen, the same key again within this long is dropped:
+#: a second Enter on the summary, typed (or sent by a laggy link) before the
+#: summary had gone, must not go on to start a reflection from home.
+KEY_FENCE_SECONDS = 0.4
 STYLE_FILES = ("base.tcss", "nocolor.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss", "review.tcss", "history.tcss", "clients.tcss")
 
 
@@ -75,6 +82,21 @@ class CoachApp(App[int]):
         self.today = today
         self.method = method or load_method()
         self.handle_signals = handle_signals
+        self._last_key: tuple[str, float] = ("", 0.0)
+        self._key_fence: tuple[str, float] = ("", 0.0)
+        # chosen before the first screen is styled, so home is not styled twice
+        if self.no_color:
+            self.theme = NO_COLOR_THEME.name
+        elif self.console.color_system in ("standard", "windows"):
+            # Over SSH with TERM=xterm only 16 colours exist: follow the terminal's own palette.
+            self.theme = "ansi-dark"
+
+    def get_default_screen(self):
+        # home is the bottom of the stack itself, not a screen pushed over an
+        # empty default one: one screen to lay out and paint at launch
+        from coach.ui.screens.home import HomeScreen
+
+        return HomeScreen()
 
     def on_mount(self) -> None:
         if self.handle_signals:
@@ -83,14 +105,6 @@ class CoachApp(App[int]):
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self.hang_up)
-        if self.no_color:
-            self.theme = NO_COLOR_THEME.name
-        elif self.console.color_system in ("standard", "windows"):
-            # Over SSH with TERM=xterm only 16 colours exist: follow the terminal's own palette.
-            self.theme = "ansi-dark"
-        from coach.ui.screens.home import HomeScreen
-
-        self.push_screen(HomeScreen())
         for warning in self.store.warnings:
             self.notify(warning, title="Privacy", severity="warning", timeout=12, markup=False)
         from coach.settings import current
@@ -102,6 +116,44 @@ class CoachApp(App[int]):
             self.sub_title = "READ-ONLY: nothing can be changed here"  # in the header the whole time
             self._holder_watch = self.set_interval(3, self._check_holder)
         self.say_damaged()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            now = time.monotonic()
+            key, until = self._key_fence
+            if event.key == key and now < until:
+                return  # the key that closed the last screen, again: it was meant for that one
+            self._last_key = (event.key, now)
+            event.coach_screen = self.screen  # where it was typed (see _on_key)
+        await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # A key no widget took bubbles back here, and Textual then tries the
+        # bindings of the screen on top *now*. If the key closed the screen it
+        # was typed on (or came in a burst just behind the one that did), that
+        # is another screen, and the key would act there: the second Enter on
+        # the summary started a reflection from home. It was meant for a
+        # screen that has gone.
+        # (Textual calls App._on_key after this one unless the default is prevented.)
+        typed_on = getattr(event, "coach_screen", None)
+        if typed_on is not None and typed_on is not self.screen:
+            event.prevent_default()
+            event.stop()
+
+    def pop_screen(self):
+        key, when = self._last_key
+        now = time.monotonic()
+        if key and now - when < 1.0:  # a key closed this screen (not a timer, not a save in the background)
+            self._key_fence = (key, now + KEY_FENCE_SECONDS)
+        return super().pop_screen()
+
+    def launch_done(self) -> None:
+        """Home is on screen: the collector, held off while coach started
+        (coach.__main__), goes back to work, leaving what was built at launch
+        out of its passes."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def say_damaged(self) -> None:
         """Name every client whose file cannot be read, with the command that mends it."""
@@ -208,6 +260,11 @@ class CoachApp(App[int]):
         ]
 
     async def action_quit(self) -> None:
+        from coach.ui.settle import settle
+
+        # ctrl+q is handled in the app's own key loop, ahead of the keys typed
+        # just before it that the focused field has not taken yet
+        await settle(self)
         unsaved = self.save_open_drafts()
         if unsaved and unsaved[-1] is self.screen:
             # quitting would drop words that are on no disk: ask first

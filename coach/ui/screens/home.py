@@ -218,6 +218,11 @@ class HomeScreen(CoachAccess, Screen):
 
     def launch(self) -> None:
         """An unfinished reflection first, then what has come due."""
+        self.coach.launch_done()
+        if self.coach.screen is not self:
+            # keys typed during the launch already opened something: the offers
+            # would cover it (what is due stays in the This-week panel)
+            return
         if self.coach.store.read_only:
             return  # nothing could be saved; the This-week panel shows what is due
         if not self.offer_drafts(then=self.offer_review):

@@ -126,7 +126,7 @@ class Step(CoachAccess, VerticalScroll, can_focus=False):
     def value_of(self, field: Field):
         widget = self.widget(field)
         if field.kind == SCORE:
-            return int(widget.value) if widget.value.isdigit() else None
+            return int(widget.value) if widget.value.isascii() and widget.value.isdigit() else None
         if isinstance(widget, Choices):
             return widget.value
         if isinstance(widget, Select):
