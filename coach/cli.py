@@ -323,8 +323,8 @@ def cmd_export(args: argparse.Namespace, ui: Out) -> int:
         text = export.to_markdown(document, load_method())
     else:
         text = export.to_csv(document) if args.format == "csv" else export.to_json(document)
-    if args.output and args.output != "-":
-        path = write_private_file(Path(args.output).expanduser(), _utf8(text), replace=args.force)
+    if args.output != "-" and args.output is not None:
+        path = write_private_file(_output_path(args), _utf8(text), replace=args.force, data_dir=args.data_path)
         ui.say(f"Wrote {_counts(document)} as {FORMAT_NAMES[args.format]} to ",
                literal(str(path)), ".")
     else:
@@ -334,6 +334,8 @@ def cmd_export(args: argparse.Namespace, ui: Out) -> int:
 
 def _write_stdout(text: str) -> None:
     """Exactly the text, as UTF-8, whatever the terminal's locale claims."""
+    if sys.stdout is None:  # started with standard output closed (`>&-`)
+        raise Problem("Standard output is closed, so there is nowhere to write; give a file with -o FILE.")
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
         sys.stdout.write(text)
@@ -356,22 +358,32 @@ def cmd_backup(args: argparse.Namespace, ui: Out) -> int:
     if args.output == "-":
         _write_stdout(payload.decode("utf-8"))
         return EXIT_OK
-    if args.output:
-        path = write_private_file(Path(args.output).expanduser(), payload, replace=args.force)
+    if args.output is not None:
+        path = write_private_file(_output_path(args), payload, replace=args.force, data_dir=args.data_path)
     else:
-        path = _write_default_backup(payload)
+        path = _write_default_backup(payload, args.data_path)
     ui.say(f"Saved {_counts(document)} to ", literal(str(path)), ".")
     ui.say("To bring it back later: ", literal(f"{_coach_cmd(args)} restore {shlex.quote(str(path))}"))
     return EXIT_OK
 
 
-def _write_default_backup(payload: bytes) -> Path:
+def _output_path(args: argparse.Namespace) -> Path:
+    """The file named by -o, as typed: never an empty name, never a folder."""
+    typed = args.output
+    if not typed.strip():
+        raise Problem("-o needs the name of a file to write (or - for standard output).")
+    if typed.endswith(("/", os.sep)) or Path(typed).expanduser().is_dir():
+        raise Problem(f"{typed} names a folder; give the name of a file in it, e.g. {os.path.join(typed, 'coach-backup.json')}.")
+    return Path(typed).expanduser()
+
+
+def _write_default_backup(payload: bytes, data_dir: Path) -> Path:
     """./coach-backup-<stamp>.json, a new file: never one that is there already."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     for n in range(1, 1000):
         path = Path(f"coach-backup-{stamp}.json" if n == 1 else f"coach-backup-{stamp}-{n}.json").resolve()
         try:
-            return write_private_file(path, payload)
+            return write_private_file(path, payload, data_dir=data_dir)
         except OutputRefused:
             if not os.path.lexists(path):
                 raise
@@ -421,6 +433,10 @@ def _restore_one(args: argparse.Namespace, ui: Out, source: Path) -> int:
     except RestoreError as exc:
         raise Problem(str(exc)) from None
     ui.say("Brought back ", literal(rel), " from ", literal(str(source)), "; every other file was left as it was.")
+    if result.recovered:
+        ui.warn(f"That copy did not list {_plural(len(result.recovered), 'client')} whose reflections are here "
+                "(added after it was taken); they are back as “Recovered client …”: give them their names "
+                "again in the app (c, then e).")
     if result.kept:
         ui.say("Your data as it was just before is kept in ", literal(str(result.kept)), ".")
     if result.set_aside:

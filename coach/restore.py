@@ -34,7 +34,7 @@ import os
 import shlex
 import stat
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,7 @@ class RestoreResult:
     kept: Path | None  # the backup holding what was replaced (files that passed their check)
     set_aside: Path | None  # replaced files that did not pass, kept as they were
     replaced: list[str]  # the data files written (relative paths)
+    recovered: list[str] = field(default_factory=list)  # ids given a new entry in coach.json (restore_file)
 
 
 def mend_command(data_dir: Path, backup: Path, rel: str) -> str:
@@ -405,6 +406,17 @@ def restore_file(data_dir: Path, source: Path, rel: str) -> RestoreResult:
         if kind[1] not in ids:
             raise ValueError(f"{data_dir / INDEX_FILE} lists no client with the id {kind[1]}, so that file would belong to nobody.")
     raw = read_file_bytes(source / rel)
+    recovered: list[str] = []
+    if kind[0] == "index":
+        # an older coach.json does not know the clients added since; their
+        # files are here, and without an entry their reflections would belong
+        # to nobody and vanish from view
+        listed = {doc.get("id") for doc in copy.get("clients", {}).values()}
+        here = [r.removeprefix(f"{CLIENTS_DIR}/").removesuffix(".json") for r in data_files(data_dir)
+                if r.startswith(f"{CLIENTS_DIR}/")]
+        recovered = [cid for cid in here if cid not in listed]
+        if recovered:
+            raw = dump_json(_with_recovered_clients(copy, recovered))
     staging = _new_staging(data_dir)
     try:
         write_new_file(staging / "new" / rel, raw)
@@ -416,7 +428,23 @@ def restore_file(data_dir: Path, source: Path, rel: str) -> RestoreResult:
     except BaseException:
         _discard(data_dir, staging, None)
         raise
-    return _commit(data_dir, staging, {rel}, replace_all=False)
+    result = _commit(data_dir, staging, {rel}, replace_all=False)
+    result.recovered = recovered
+    return result
+
+
+def _with_recovered_clients(index: dict[str, Any], client_ids: list[str]) -> dict[str, Any]:
+    """coach.json with an entry for each client whose file it lacks, named so
+    the user sees at once what to rename (the summary is rebuilt at open)."""
+    clients = dict(index.get("clients", {}))
+    next_id = max((int(k) for k in clients), default=0) + 1
+    for n, cid in enumerate(client_ids):
+        clients[str(next_id + n)] = Client(id=cid, name=f"{RECOVERED_NAME} {cid[:8]}").to_dict()
+    return {**index, "clients": clients}
+
+
+#: what a client is called whose file came back without its name (see restore_file)
+RECOVERED_NAME = "Recovered client"
 
 
 # -- reading a backup folder -----------------------------------------------------------

@@ -355,10 +355,12 @@ def check_draft(raw: Any, record: str | None = None) -> None:
     d.whole("step", 0, STEP_MAX)
     # a draft is work in progress: its dates may still be what was typed (the
     # step keeps "next tuesdya" rather than lose it); a finished one may not
+    # the reflection and commitment under way belong to the draft's client (or to none yet)
+    owner = d.raw.get("client_id") or None
     if d.raw.get("reflection") is not None:
-        check_reflection(d.raw["reflection"], record, prefix="reflection.", typed_days=True)
+        check_reflection(d.raw["reflection"], record, client_id=owner, prefix="reflection.", typed_days=True)
     if d.raw.get("commitment") is not None:
-        check_commitment(d.raw["commitment"], record, prefix="commitment.", typed_days=True)
+        check_commitment(d.raw["commitment"], record, client_id=owner, prefix="commitment.", typed_days=True)
     d.text("due_text")
     d.stamp("started_at")
     d.stamp("updated_at")
@@ -482,7 +484,7 @@ def check_export(document: Any) -> list[dict[str, Any]]:
     if not isinstance(document, dict) or document.get("format") != "coach-export":
         raise ValueError("This file is not a coach export or backup.")
     schema = document.get("schema")
-    if isinstance(schema, bool) or not isinstance(schema, int):
+    if isinstance(schema, bool) or not isinstance(schema, int) or schema < 1:
         raise ValueError("This file has no schema version coach understands.")
     if schema > SCHEMA_VERSION:
         raise ValueError(f"This file was written by a newer coach (schema {schema}).")
@@ -523,9 +525,9 @@ def check_export(document: Any) -> list[dict[str, Any]]:
     seen_drafts: set[str] = set()
     for n, raw in enumerate(drafts, start=1):
         record = describe_draft(raw, n)
-        check_draft(raw, record)
-        if raw.get("client_id") and raw["client_id"] not in ids:
+        if isinstance(raw, dict) and raw.get("client_id") and is_id(raw["client_id"]) and raw["client_id"] not in ids:
             raise RecordProblem(record, f"belongs to the client with id {raw['client_id']}, which is not in the file")
+        check_draft(raw, record)
         if raw["id"] in seen_drafts:
             raise RecordProblem(record, "is in the file twice")
         seen_drafts.add(raw["id"])

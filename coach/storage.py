@@ -195,7 +195,19 @@ def check_output_path(path: Path, *, replace: bool = False, force_word: str = "-
     return st
 
 
-def write_private_file(path: Path, payload: bytes, *, replace: bool = False, force_word: str = "--force") -> Path:
+def inside(path: Path, folder: Path) -> bool:
+    """Whether `path` would land in `folder` or below it, links in either resolved."""
+    try:
+        where = Path(os.path.realpath(Path(path).parent)) / Path(path).name
+        home = Path(os.path.realpath(folder))
+    except (OSError, ValueError):
+        return False
+    return where == home or home in where.parents
+
+
+def write_private_file(
+    path: Path, payload: bytes, *, replace: bool = False, force_word: str = "--force", data_dir: Path | None = None
+) -> Path:
     """Write a file outside the data folder (an export, a backup, an agenda, a
     reflection kept elsewhere) that only the user can read.
 
@@ -203,9 +215,13 @@ def write_private_file(path: Path, payload: bytes, *, replace: bool = False, for
     when `replace` is true, and never when it is a link, a folder, a device or
     a pipe (OutputRefused, a SaveError, says which in one sentence). The file
     is written whole: a temporary file beside it, fsynced, then linked or
-    renamed into place. Returns the path written.
+    renamed into place. Returns the path written. With `data_dir`, a path in
+    that folder is refused: nothing but coach's own saves goes there.
     """
     path = Path(path)
+    if data_dir is not None and inside(path, data_dir):
+        # an export written over coach.json, or into backups/, is data lost
+        raise OutputRefused(path, f"{path} is inside coach's data folder ({data_dir}); write it somewhere else.")
     existing = check_output_path(path, replace=replace, force_word=force_word)
     tmp = None
     try:
@@ -343,6 +359,9 @@ def parse_json_bytes(path: Path, raw: bytes) -> Any:
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
+_DOC_ID = re.compile(r"[0-9]{1,18}")
+
+
 def check_tinydb_shape(path: Path, data: Any) -> dict[str, dict[str, Any]]:
     """TinyDB expects {table: {doc_id: document}}; anything else is refused."""
     if not isinstance(data, dict):
@@ -351,7 +370,9 @@ def check_tinydb_shape(path: Path, data: Any) -> dict[str, dict[str, Any]]:
         if not isinstance(docs, dict):
             raise DataFileError(path, f"has a table {table!r} that is not a JSON object")
         for doc_id, doc in docs.items():
-            if not isinstance(doc, dict) or not str(doc_id).isdigit():
+            # TinyDB reads each key with int(): only ASCII digits, and not so
+            # many that int() refuses them ("²".isdigit() is True, int("²") fails)
+            if not isinstance(doc, dict) or _DOC_ID.fullmatch(str(doc_id)) is None:
                 raise DataFileError(path, f"has a malformed record in table {table!r}")
     return data
 

@@ -181,6 +181,7 @@ class Store:
         this run's first write then takes no second one.
         """
         data_dir = _prepare_dir(data_dir, create=not read_only)
+        check_data_files(data_dir)
         warnings = permission_warnings(data_dir)
         cause, lock, locked_by = (ASKED if read_only else ""), None, ""
         if not read_only:
@@ -1092,6 +1093,43 @@ def _upsert(table, record: dict[str, Any]) -> None:
     table.insert(record)
 
 
+def _chmod_600(files: list[Path], data_dir: Path) -> str:
+    """One chmod that covers every file listed: by name in the data folder, by
+    a pattern in a subfolder."""
+    targets: list[str] = []
+    for f in files:
+        target = _q(f) if f.parent == data_dir else f"{_q(f.parent)}/*.json"
+        if target not in targets:
+            targets.append(target)
+    return "chmod 600 " + " ".join(targets)
+
+
+def check_data_files(data_dir: Path) -> None:
+    """Refuse data files that another user could change, the way sshd refuses a
+    writable authorized_keys: coach would read whatever was written there."""
+    uid = os.geteuid() if hasattr(os, "geteuid") else None
+    writable, foreign = [], []
+    for rel in data_files(data_dir):
+        f = data_dir / rel
+        try:
+            st = os.lstat(f)
+        except OSError:
+            continue
+        if uid is not None and st.st_uid != uid:
+            foreign.append(f)
+        elif stat.S_IMODE(st.st_mode) & 0o022:
+            writable.append(f)
+    if foreign:
+        raise UnsafePathError(
+            foreign[0], f"{foreign[0]} belongs to another user, so coach will not read it as yours; "
+            f"as that user or root, run: chown {os.getuid()} {_q(foreign[0])}"
+            + (f" (and {len(foreign) - 1} more file(s) in {_q(data_dir)})" if len(foreign) > 1 else ""))
+    if writable:
+        raise UnsafePathError(
+            writable[0], f"{len(writable)} data file(s) can be changed by other users, e.g. {writable[0]}; "
+            f"coach will not use them until you run: {_chmod_600(writable, data_dir)}")
+
+
 def permission_warnings(data_dir: Path) -> list[str]:
     """Permissions that let others read (not write: that is refused) are worth a warning every time."""
     warnings = []
@@ -1113,6 +1151,6 @@ def permission_warnings(data_dir: Path) -> list[str]:
             continue
     if loose:
         warnings.append(
-            f"{len(loose)} data file(s) can be read by other users, e.g. {loose[0]}; run: chmod 600 {_q(loose[0].parent)}/*.json"
+            f"{len(loose)} data file(s) can be read by other users, e.g. {loose[0]}; run: {_chmod_600(loose, data_dir)}"
         )
     return warnings

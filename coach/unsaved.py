@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
+import stat
 from datetime import datetime
 from pathlib import Path
 
@@ -19,10 +21,39 @@ from coach.textsafe import valid_unicode
 FILE_MODE = 0o600
 
 
-def suggested_path(client_name: str, folder: Path | None = None) -> Path:
+def suggested_path(folder: Path | None = None) -> Path:
+    """A new file name: the time and a random part, so nobody can plant a link
+    at it in advance, and no client's name for others to see in a listing."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    safe = "".join(ch if ch.isalnum() else "-" for ch in client_name).strip("-")[:40] or "client"
-    return (folder or Path.home()) / f"coach-unsaved-{safe}-{stamp}.json"
+    return (folder or Path.home()) / f"coach-unsaved-{stamp}-{secrets.token_hex(4)}.json"
+
+
+def safe_folder(folder: Path) -> bool:
+    """A folder only this user can write in (not /tmp, not a shared folder): a
+    file made there cannot be raced or replaced by anyone else."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    owner_ok = not hasattr(os, "geteuid") or st.st_uid == os.geteuid()
+    return stat.S_ISDIR(st.st_mode) and owner_ok and not stat.S_IMODE(st.st_mode) & 0o022
+
+
+def fallback_folders(data_dir: Path) -> list[Path]:
+    """Where a draft goes when the data folder will not take it and nobody is
+    there to ask: the home folder, the session's private runtime folder (in
+    memory, so it works on a full disk), then beside the data folder; only
+    those that are safe_folder()."""
+    candidates = [Path.home()]
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime:
+        candidates.append(Path(runtime))
+    candidates.append(Path(data_dir).parent)
+    found: list[Path] = []
+    for folder in candidates:
+        if folder not in found and safe_folder(folder):
+            found.append(folder)
+    return found
 
 
 def write_new_private_file(path: Path, payload: bytes) -> Path:

@@ -122,7 +122,7 @@ class AgendaScreen(CoachAccess, Screen):
     def write(self, path: Path, *, replace: bool = False) -> None:
         try:
             # never through a link, never onto a device or pipe, new files 0600
-            write_private_file(path, self.markdown.encode("utf-8"), replace=replace)
+            write_private_file(path, self.markdown.encode("utf-8"), replace=replace, data_dir=self.coach.store.data_dir)
         except SaveError as exc:
             self.coach.notify(f"The agenda was not saved. {exc}", title="Not saved", severity="error", timeout=12, markup=False)
             return

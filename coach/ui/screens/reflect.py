@@ -22,7 +22,7 @@ from coach.textsafe import literal, shorten
 from coach.ui.access import CoachAccess
 from coach.ui.settle import focus_in_order, settle
 from coach.ui.widgets.steps import Step, last_commitment_line, make_step
-from coach.unsaved import save_draft_elsewhere, suggested_path, why_not
+from coach.unsaved import fallback_folders, save_draft_elsewhere, suggested_path, why_not
 
 AUTOSAVE_SECONDS = 1.5
 AUTOSAVE_MAX_SECONDS = 5.0  # a kill during steady typing loses at most this much
@@ -170,14 +170,18 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
         self.ask_before_leaving(then=lambda: self.dismiss(False))
 
     def save_draft_somewhere(self) -> Path | None:
-        """The terminal is gone and the draft could not be saved: try a new private file
-        in the home folder, then beside the data folder. Best effort; nobody is there to ask."""
+        """The terminal is gone and the draft could not be saved: try new private files
+        in folders only this user can write in (unsaved.fallback_folders). Best
+        effort; nobody is there to ask."""
         self.current.store(self.draft)
-        for folder in (Path.home(), self.coach.store.data_dir.parent):
-            try:
-                return save_draft_elsewhere(self.draft, self.client.name, suggested_path(self.client.name, folder))
-            except OSError:
-                continue
+        for folder in fallback_folders(self.coach.store.data_dir):
+            for _ in range(3):  # a fresh random name if one was taken
+                try:
+                    return save_draft_elsewhere(self.draft, self.client.name, suggested_path(folder))
+                except FileExistsError:
+                    continue
+                except OSError:
+                    break
         return None
 
     def ask_before_leaving(self, then, reason: str = "") -> None:
@@ -207,9 +211,9 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
                 then()
             # "stay": nothing is lost, the reflection stays open
 
-        home = Path.home()
-        folder = home if home.is_dir() else self.coach.store.data_dir.parent
-        self.coach.push_screen(UnsavedDialog(reason, str(suggested_path(self.client.name, folder))), chosen)
+        folders = fallback_folders(self.coach.store.data_dir)
+        folder = folders[0] if folders else Path.home()
+        self.coach.push_screen(UnsavedDialog(reason, str(suggested_path(folder))), chosen)
 
     # -- saving ----------------------------------------------------------------
 
