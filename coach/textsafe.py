@@ -102,4 +102,10 @@ def shorten(text: str, width: int) -> str:
         return text
     # cut whole graphemes: "❤\ufe0f" is two cells though its characters measure 1 + 0
     head = chop_cells(text, width - 1)[0] if width > 1 else ""
-    return head + "…"
+    rest = text[len(head):]
+    if head and rest and not rest[0].isspace() and not head[-1].isspace():
+        # mid-word: end at the last whole word, unless that throws away most of the room
+        space = head.rstrip().rfind(" ")
+        if space >= (width - 1) * 0.6:
+            head = head[:space]
+    return head.rstrip(" ,;:·—-") + "…"
