@@ -73,7 +73,7 @@ async def test_every_client_in_one_table(data_dir: Path) -> None:
         await at_home(pilot)
         assert rows(app) == [
             ["Ana Lima", "16 Nov", "Drifting", "3333333", "▼−1.0", "20 Nov!", "Ask Ana what a…"],
-            ["Bo Chen", "2 Nov", "Thriving", "5555555", "–", "4 Dec", "Share the [bol…"],
+            ["Bo Chen", "2 Nov", "Thriving", "5555555", "–", "4 Dec", "Share the…"],
             ["Carla Diaz", "never", "–", "·······", "–", "", ""],
         ]
         table = app.screen.query_one("#client-table")

@@ -156,7 +156,8 @@ class HomeScreen(CoachAccess, Screen):
         self.show_bar()
 
     def show_selection(self) -> None:
-        self.query_one("#selection", Static).update(selection_text(self.selected_row(), self.coach.today))
+        width = self.coach.size.width - 2  # the line's padding
+        self.query_one("#selection", Static).update(selection_text(self.selected_row(), self.coach.today, width))
 
     def selected_row(self) -> ClientRow | None:
         selected = self.query_one(ClientTable).selected_id()

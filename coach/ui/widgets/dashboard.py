@@ -253,8 +253,9 @@ class FilterInput(TextField):
     ]
 
 
-def selection_text(row: ClientRow | None, today: date) -> Text:
-    """The highlighted client on one line, with its open commitment as far as it fits."""
+def selection_text(row: ClientRow | None, today: date, width: int = 78) -> Text:
+    """The highlighted client on one line, with its open commitment as far as it
+    fits in `width` cells, ending at a whole word."""
     text = Text(no_wrap=True, overflow="ellipsis")
     if row is None:
         return text
@@ -267,7 +268,9 @@ def selection_text(row: ClientRow | None, today: date) -> Text:
         text.append(f" · {days_phrase(due, today)}", style="bold" if due <= today else "")
         text.append(f" ({short_date(due, today)})")
     text.append(" · ")
-    text.append_text(literal(row.commitment.action))
+    room = width - text.cell_len
+    if room > 8:
+        text.append_text(literal(shorten(row.commitment.action, room)))
     return text
 
 
