@@ -97,3 +97,11 @@ def start_reflection(today):
         return app.screen
 
     return start
+
+
+@pytest.fixture
+def plain_cli(monkeypatch):
+    """The command line as a script sees it: wide lines (no wrapping inside a
+    path), and no data folder from the environment."""
+    monkeypatch.setenv("COLUMNS", "300")
+    monkeypatch.delenv("COACH_DATA_DIR", raising=False)

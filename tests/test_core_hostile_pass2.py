@@ -11,27 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from coach.cli import main
 from coach.models import Draft
 from coach.store import Store
 from coach.unsaved import fallback_folders, safe_folder, suggested_path
-from helpers.core_support import commitment, reflection
+from helpers.core_support import commitment, one_sentence, reflection, run_cli
 
-TODAY = "2026-11-23"
-
-
-@pytest.fixture(autouse=True)
-def plain_terminal(monkeypatch):
-    monkeypatch.setenv("COLUMNS", "300")
-    monkeypatch.delenv("COACH_DATA_DIR", raising=False)
-
-
-def run(data: Path, *args: str) -> int:
-    return main(["--data-dir", str(data), "--today", TODAY, *args])
-
-
-def one_sentence(err: str) -> None:
-    assert err.startswith("coach: ") and "Traceback" not in err and "invalid literal" not in err, err
+pytestmark = pytest.mark.usefixtures("plain_cli")
+run = run_cli
 
 
 @pytest.fixture

@@ -77,3 +77,15 @@ def reap(proc: subprocess.Popen, timeout: float = 10) -> tuple[str, str]:
         proc.kill()
     out, err = proc.communicate(timeout=timeout)
     return out or "", err or ""
+
+
+def run_cli(data: Path, *args: str, today: str = "2026-11-23") -> int:
+    """`coach --data-dir DATA --today TODAY ARGS…`, in this process."""
+    from coach.cli import main
+
+    return main(["--data-dir", str(data), "--today", today, *args])
+
+
+def one_sentence(err: str) -> None:
+    """What coach prints on stderr when it refuses: one line, never a traceback."""
+    assert err.startswith("coach: ") and "Traceback" not in err and "invalid literal" not in err, err
