@@ -34,8 +34,12 @@ def last_partner_talk(reflections_oldest_first: Iterable[Reflection], current: R
     """The latest partner conversation on record, across the history and the
     reflection under way: one left blank this week does not erase it."""
     everything = list(reflections_oldest_first) + ([current] if current is not None else [])
-    days = [day for r in everything if (day := iso_day(r.lenses.last_partner_meeting)) is not None]
-    return max(days, default=None)
+    return latest_day(r.lenses.last_partner_meeting for r in everything)
+
+
+def latest_day(texts: Iterable[str]) -> date | None:
+    """The latest of some ISO dates, the empty and unreadable ones left out."""
+    return max((day for text in texts if (day := iso_day(text)) is not None), default=None)
 
 
 def propose_verdict(

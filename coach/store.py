@@ -50,7 +50,7 @@ from coach.layout import (
     summary_promises_file,
 )
 from coach.lock import DataLock
-from coach.dates import iso_day
+from coach.insight import latest_day
 from coach.models import Client, ClientSummary, Commitment, Draft, Reflection, as_written, now_stamp
 from coach.safety import (
     DIR_MODE,
@@ -181,8 +181,9 @@ class Store:
         this run's first write then takes no second one.
         """
         data_dir = _prepare_dir(data_dir, create=not read_only)
-        check_data_files(data_dir)
-        warnings = permission_warnings(data_dir)
+        stats = _data_file_stats(data_dir)
+        check_data_files(data_dir, stats)
+        warnings = permission_warnings(data_dir, stats)
         cause, lock, locked_by = (ASKED if read_only else ""), None, ""
         if not read_only:
             cause, lock, locked_by = _take_lock(data_dir)
@@ -627,8 +628,7 @@ class Store:
 
     def reflections(self, client_id: str) -> list[Reflection]:
         """A client's reflections, oldest first. DamagedHistoryError if its file cannot be read."""
-        docs = self._records(client_id, "reflections")
-        return sorted((Reflection.from_dict(d) for d in docs), key=lambda r: (r.date, r.created_at))
+        return [Reflection.from_dict(d) for d in sorted(self._records(client_id, "reflections"), key=reflection_order)]
 
     def reflection(self, client_id: str, reflection_id: str) -> Reflection | None:
         for r in self.reflections(client_id):
@@ -637,8 +637,7 @@ class Store:
         return None
 
     def commitments(self, client_id: str) -> list[Commitment]:
-        docs = self._records(client_id, "commitments")
-        return sorted((Commitment.from_dict(d) for d in docs), key=lambda c: (c.made_on, c.due))
+        return [Commitment.from_dict(d) for d in sorted(self._records(client_id, "commitments"), key=commitment_order)]
 
     def all_commitments(self, *, open_only: bool = False) -> list[tuple[Client, Commitment]]:
         """Commitments across clients. Open ones come from the summaries: no history read."""
@@ -660,22 +659,8 @@ class Store:
         years of history should not pay for that again on every save.
         """
         with self._history_errors(client_id):
-            db = self._history(client_id)
-            data = {name: dict(docs) for name, docs in (db.storage.read() or {}).items()}
-            for name, record in records:
-                table = data.setdefault(name, {})
-                doc_id = next((k for k, doc in table.items() if doc.get("id") == record["id"]), None)
-                if doc_id is None:
-                    doc_id = str(max(map(int, table), default=0) + 1)
-                table[doc_id] = record
-
-            def check_written(data: dict[str, Any]) -> None:
-                check_history_changes(data, records, client_id)
-
-            db.storage.write(data, check=check_written)
-            for name in data:  # TinyDB's tables keep a query cache and their next id
-                db.table(name).clear_cache()
-                db.table(name)._next_id = None
+            _put_records(self._history(client_id), records,
+                         check=lambda data: check_history_changes(data, records, client_id))
 
     def finish_reflection(self, reflection: Reflection, commitment: Commitment | None, draft_id: str = "") -> None:
         """Save a finished reflection and its commitment, then drop its draft.
@@ -888,7 +873,7 @@ class Store:
             raise SaveError(self._drafts_blocked)
         draft.updated_at = now_stamp()
         draft.started_at = draft.started_at or draft.updated_at
-        _upsert(self._drafts.table("drafts"), draft.to_dict())
+        _put_records(self._drafts, [("drafts", draft.to_dict())])
 
     def set_draft_aside(self, draft_id: str) -> Path | None:
         """Drop a draft the user chose to discard, after a backup that still holds it.
@@ -918,10 +903,10 @@ class Store:
         for client in self.clients(include_archived=True):
             data = client.to_dict()
             data.pop("summary", None)
-            data["reflections"] = [as_written(Reflection, d) for d in sorted(
-                self._stored(client.id, "reflections"), key=lambda d: (d.get("date", ""), d.get("created_at", "")))]
-            data["commitments"] = [as_written(Commitment, d) for d in sorted(
-                self._stored(client.id, "commitments"), key=lambda d: (d.get("made_on", ""), d.get("due", "")))]
+            data["reflections"] = [as_written(Reflection, d) for d in
+                                   sorted(self._stored(client.id, "reflections"), key=reflection_order)]
+            data["commitments"] = [as_written(Commitment, d) for d in
+                                   sorted(self._stored(client.id, "commitments"), key=commitment_order)]
             clients.append(data)
             self._release_history(client.id)  # one client's file in memory at a time
         return {
@@ -1048,6 +1033,15 @@ def restore_into(
         lock.release()
 
 
+def reflection_order(doc: dict[str, Any]) -> tuple[str, str]:
+    """How a client's stored reflections are ordered everywhere: by day, then as entered."""
+    return doc.get("date", ""), doc.get("created_at", "")
+
+
+def commitment_order(doc: dict[str, Any]) -> tuple[str, str]:
+    return doc.get("made_on", ""), doc.get("due", "")
+
+
 def summarise(reflections: list[Reflection], commitments: Iterable[Commitment]) -> ClientSummary:
     return summarise_records([r.to_dict() for r in reflections], [c.to_dict() for c in commitments])
 
@@ -1055,13 +1049,12 @@ def summarise(reflections: list[Reflection], commitments: Iterable[Commitment]) 
 def summarise_records(reflections: Iterable[dict[str, Any]], commitments: Iterable[dict[str, Any]]) -> ClientSummary:
     """A client's summary from its stored reflections and commitments (dicts that
     passed the schema check), in any order."""
-    ordered = sorted(reflections, key=lambda d: (d.get("date", ""), d.get("created_at", "")))
+    ordered = sorted(reflections, key=reflection_order)
     last = Reflection.from_dict(ordered[-1]) if ordered else None
     previous = Reflection.from_dict(ordered[-2]) if len(ordered) > 1 else None
     commitments = list(commitments)
-    newest = max(commitments, key=lambda c: (c.get("made_on", ""), c.get("due", "")), default=None)
-    talks = (d.get("lenses", {}).get("last_partner_meeting", "") for d in ordered)
-    talk = max((day for text in talks if text and (day := iso_day(text)) is not None), default=None)
+    newest = max(commitments, key=commitment_order, default=None)
+    talk = latest_day(d.get("lenses", {}).get("last_partner_meeting", "") for d in ordered)
     return ClientSummary(
         last_reflection_on=last.date if last else "",
         last_verdict=last.verdict if last else "",
@@ -1084,13 +1077,21 @@ def _empty_index() -> dict[str, Any]:
     return {"meta": {"1": {"schema": SCHEMA_VERSION, "created_at": now_stamp()}}, "clients": {}}
 
 
-def _upsert(table, record: dict[str, Any]) -> None:
-    """Insert, or update the record with the same UUID."""
-    for doc in table.all():
-        if doc.get("id") == record["id"]:
-            table.update(record, doc_ids=[doc.doc_id])
-            return
-    table.insert(record)
+def _put_records(db: TinyDB, records: Iterable[tuple[str, dict[str, Any]]], *, check=None) -> None:
+    """Put `records` ((table, record) pairs, each replacing the stored record
+    with its id, else added) into `db`'s file in one atomic write. `check`
+    stands in for the file's whole-file check (AtomicJSONStorage.write)."""
+    data = {name: dict(docs) for name, docs in (db.storage.read() or {}).items()}
+    for name, record in records:
+        table = data.setdefault(name, {})
+        doc_id = next((k for k, doc in table.items() if doc.get("id") == record["id"]), None)
+        if doc_id is None:
+            doc_id = str(max(map(int, table), default=0) + 1)
+        table[doc_id] = record
+    db.storage.write(data, check=check)
+    for name in data:  # written past TinyDB: its tables' query cache and next id are stale
+        db.table(name).clear_cache()
+        db.table(name)._next_id = None
 
 
 def _chmod_600(files: list[Path], data_dir: Path) -> str:
@@ -1104,17 +1105,23 @@ def _chmod_600(files: list[Path], data_dir: Path) -> str:
     return "chmod 600 " + " ".join(targets)
 
 
-def check_data_files(data_dir: Path) -> None:
+def _data_file_stats(data_dir: Path) -> list[tuple[Path, os.stat_result]]:
+    """Each data file with its lstat, read once for both checks below."""
+    found = []
+    for rel in data_files(data_dir):
+        try:
+            found.append((data_dir / rel, os.lstat(data_dir / rel)))
+        except OSError:
+            continue
+    return found
+
+
+def check_data_files(data_dir: Path, stats: list[tuple[Path, os.stat_result]] | None = None) -> None:
     """Refuse data files that another user could change, the way sshd refuses a
     writable authorized_keys: coach would read whatever was written there."""
     uid = os.geteuid() if hasattr(os, "geteuid") else None
     writable, foreign = [], []
-    for rel in data_files(data_dir):
-        f = data_dir / rel
-        try:
-            st = os.lstat(f)
-        except OSError:
-            continue
+    for f, st in _data_file_stats(data_dir) if stats is None else stats:
         if uid is not None and st.st_uid != uid:
             foreign.append(f)
         elif stat.S_IMODE(st.st_mode) & 0o022:
@@ -1130,7 +1137,7 @@ def check_data_files(data_dir: Path) -> None:
             f"coach will not use them until you run: {_chmod_600(writable, data_dir)}")
 
 
-def permission_warnings(data_dir: Path) -> list[str]:
+def permission_warnings(data_dir: Path, stats: list[tuple[Path, os.stat_result]] | None = None) -> list[str]:
     """Permissions that let others read (not write: that is refused) are worth a warning every time."""
     warnings = []
     try:
@@ -1141,14 +1148,7 @@ def permission_warnings(data_dir: Path) -> list[str]:
         warnings.append(
             f"{data_dir} can be opened by other users (mode {mode:o}); run: chmod 700 {_q(data_dir)}"
         )
-    loose = []
-    for rel in data_files(data_dir):
-        f = data_dir / rel
-        try:
-            if stat.S_IMODE(os.lstat(f).st_mode) & 0o077:
-                loose.append(f)
-        except OSError:
-            continue
+    loose = [f for f, st in (_data_file_stats(data_dir) if stats is None else stats) if stat.S_IMODE(st.st_mode) & 0o077]
     if loose:
         warnings.append(
             f"{len(loose)} data file(s) can be read by other users, e.g. {loose[0]}; run: {_chmod_600(loose, data_dir)}"
