@@ -372,7 +372,7 @@ def _output_path(args: argparse.Namespace) -> Path:
     typed = args.output
     if not typed.strip():
         raise Problem("-o needs the name of a file to write (or - for standard output).")
-    if typed.endswith(("/", os.sep)) or Path(typed).expanduser().is_dir():
+    if typed.endswith(("/", os.sep)):  # Path() would drop the slash; an existing folder write_private_file refuses
         raise Problem(f"{typed} names a folder; give the name of a file in it, e.g. {os.path.join(typed, 'coach-backup.json')}.")
     return Path(typed).expanduser()
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import stat
 from datetime import datetime
 from pathlib import Path
 
 from coach.models import Draft
+from coach.safety import is_private_subdir
 from coach.textsafe import valid_unicode
 
 FILE_MODE = 0o600
@@ -28,22 +28,13 @@ def suggested_path(folder: Path | None = None) -> Path:
     return (folder or Path.home()) / f"coach-unsaved-{stamp}-{secrets.token_hex(4)}.json"
 
 
-def safe_folder(folder: Path) -> bool:
-    """A folder only this user can write in (not /tmp, not a shared folder): a
-    file made there cannot be raced or replaced by anyone else."""
-    try:
-        st = os.lstat(folder)
-    except OSError:
-        return False
-    owner_ok = not hasattr(os, "geteuid") or st.st_uid == os.geteuid()
-    return stat.S_ISDIR(st.st_mode) and owner_ok and not stat.S_IMODE(st.st_mode) & 0o022
-
-
 def fallback_folders(data_dir: Path) -> list[Path]:
     """Where a draft goes when the data folder will not take it and nobody is
     there to ask: the home folder, the session's private runtime folder (in
     memory, so it works on a full disk), then beside the data folder; only
-    those that are safe_folder()."""
+    those that are the user's own and closed to others' writes (the check
+    coach makes of its own folders), so a file made there cannot be raced or
+    replaced by anyone else."""
     candidates = [Path.home()]
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if runtime:
@@ -51,7 +42,7 @@ def fallback_folders(data_dir: Path) -> list[Path]:
     candidates.append(Path(data_dir).parent)
     found: list[Path] = []
     for folder in candidates:
-        if folder not in found and safe_folder(folder):
+        if folder not in found and is_private_subdir(folder):
             found.append(folder)
     return found
 

@@ -13,7 +13,8 @@ import pytest
 
 from coach.models import Draft
 from coach.store import Store
-from coach.unsaved import fallback_folders, safe_folder, suggested_path
+from coach.safety import is_private_subdir
+from coach.unsaved import fallback_folders, suggested_path
 from helpers.core_support import commitment, one_sentence, reflection, run_cli
 
 pytestmark = pytest.mark.usefixtures("plain_cli")
@@ -172,7 +173,7 @@ def test_no_unsaved_reflection_goes_to_a_folder_others_can_write_in(tmp_path, mo
     os.chmod(shared, 0o1777)
     private = tmp_path / "private"
     private.mkdir(mode=0o700)
-    assert not safe_folder(shared) and safe_folder(private) and not safe_folder(tmp_path / "missing")
+    assert not is_private_subdir(shared) and is_private_subdir(private) and not is_private_subdir(tmp_path / "missing")
     monkeypatch.setattr(Path, "home", staticmethod(lambda: shared))
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(private))
     assert fallback_folders(shared / "data") == [private]
