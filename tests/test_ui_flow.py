@@ -124,21 +124,6 @@ async def test_a_changed_score_says_old_and_new(store):
         assert "4 → 2" in label
 
 
-async def test_enter_on_the_summary_saves_once_and_goes_home(store):
-    client = store.add_client("Dana")
-    app = make_app(store, TODAY)
-    async with app.run_test(size=SIZE) as pilot:
-        await at_summary(app, pilot, client)
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)  # not a second reflection, nor any dialog
-    reflections, drafts = files(store.data_dir)
-    assert len(reflections) == 1 and drafts == []
-
-
 async def test_the_last_step_footer_says_save(store):
     client = store.add_client("Dana")
     app = make_app(store, TODAY)
@@ -152,14 +137,30 @@ async def test_the_last_step_footer_says_save(store):
         assert "Save" in active and "Next" not in active
 
 
-@pytest.mark.parametrize("key", ["enter", "ctrl+n"])
-async def test_the_key_that_saves_is_not_delivered_to_home(store, key):
-    """Whatever finishes the reflection, home sees none of it: no phantom reflection, no picker."""
+@pytest.mark.parametrize("keys,together", [
+    (("enter",), False), (("ctrl+n",), False),
+    # hostile pass: Enter Enter saved, then home's Enter started an empty
+    # reflection on the highlighted client, offered again at the next launch
+    (("enter", "enter"), False), (("enter", "enter"), True), (("ctrl+n", "enter"), True),
+])
+async def test_the_key_that_saves_is_not_delivered_to_home(store, keys, together, monkeypatch):
+    """Whatever finishes the reflection, home sees none of it, nor the same key
+    again right behind it: no phantom reflection, no picker."""
+    from coach.ui import app as app_module
+
+    # Pilot waits for idle between keys, which on a loaded machine can outlast
+    # the real windows; widened, the test checks the rule, not the machine's speed
+    monkeypatch.setattr(app_module, "KEY_FENCE_SECONDS", 60)
+    monkeypatch.setattr(app_module, "KEY_CLOSED_WITHIN", 60)
+    store.add_client("Abe")  # highlighted on home, where Dana's save lands
     client = store.add_client("Dana")
     app = make_app(store, TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await at_summary(app, pilot, client)
-        await pilot.press(key)
+        if together:
+            burst(app, *keys)
+        else:
+            await pilot.press(*keys)
         for _ in range(5):
             await pilot.pause()
         assert isinstance(app.screen, HomeScreen), app.screen
@@ -259,26 +260,6 @@ def burst(app, *keys: str) -> None:
 
     for key in keys:
         app.post_message(events.Key(key, {"enter": "\r", "space": " "}.get(key, key if len(key) == 1 else None)))
-
-
-@pytest.mark.parametrize("together", [True, False])
-async def test_a_second_enter_on_the_summary_starts_nothing(store, together):
-    """Hostile pass: Enter Enter on the summary saved, then home's Enter started
-    an empty reflection on the highlighted client, offered again at the next launch."""
-    store.add_client("Abe")  # highlighted on home, below which Dana's save lands
-    client = store.add_client("Dana")
-    app = make_app(store, TODAY)
-    async with app.run_test(size=SIZE) as pilot:
-        await at_summary(app, pilot, client)
-        if together:
-            burst(app, "enter", "enter")
-        else:
-            await pilot.press("enter", "enter")
-        for _ in range(5):
-            await pilot.pause()
-        assert isinstance(app.screen, HomeScreen), app.screen
-    reflections, drafts = files(store.data_dir)
-    assert len(reflections) == 1 and drafts == []
 
 
 async def test_what_is_typed_just_before_ctrl_q_is_in_the_draft(store):

@@ -11,6 +11,7 @@ import time
 from dataclasses import replace
 from datetime import date
 
+from textual import _time as textual_time
 from textual import events
 from textual.app import App
 from textual.binding import Binding
@@ -23,10 +24,13 @@ from coach.resources import style_file
 from coach.store import DataFileError, SaveError, Store
 
 HANGUP_GRACE_SECONDS = 3.0
-#: After a key closes a screen, the same key again within this long is dropped:
-#: a second Enter on the summary, typed (or sent by a laggy link) before the
-#: summary had gone, must not go on to start a reflection from home.
+#: After a key closes a screen, every key that had already arrived is dropped,
+#: and the same key again within this long: a second Enter on the summary,
+#: typed (or sent by a laggy link) before the summary had gone, must not go on
+#: to start a reflection from home.
 KEY_FENCE_SECONDS = 0.4
+#: A screen that closes this soon after a key was closed by it.
+KEY_CLOSED_WITHIN = 1.0
 STYLE_FILES = ("base.tcss", "nocolor.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss", "review.tcss", "history.tcss", "clients.tcss")
 
 
@@ -84,6 +88,7 @@ class CoachApp(App[int]):
         self.handle_signals = handle_signals
         self._last_key: tuple[str, float] = ("", 0.0)
         self._key_fence: tuple[str, float] = ("", 0.0)
+        self._closed_at = 0.0
         # chosen before the first screen is styled, so home is not styled twice
         if self.no_color:
             self.theme = NO_COLOR_THEME.name
@@ -105,6 +110,7 @@ class CoachApp(App[int]):
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self.hang_up)
+        self.call_after_refresh(self.launch_done)
         for warning in self.store.warnings:
             self.notify(warning, title="Privacy", severity="warning", timeout=12, markup=False)
         from coach.settings import current
@@ -121,6 +127,8 @@ class CoachApp(App[int]):
         if isinstance(event, events.Key) and not event.is_forwarded:
             now = time.monotonic()
             key, until = self._key_fence
+            if event.time < self._closed_at:
+                return  # typed before the last screen closed, in the same burst: meant for that screen
             if event.key == key and now < until:
                 return  # the key that closed the last screen, again: it was meant for that one
             self._last_key = (event.key, now)
@@ -143,12 +151,13 @@ class CoachApp(App[int]):
     def pop_screen(self):
         key, when = self._last_key
         now = time.monotonic()
-        if key and now - when < 1.0:  # a key closed this screen (not a timer, not a save in the background)
+        if key and now - when < KEY_CLOSED_WITHIN:  # a key closed this screen (not a timer, not a save in the background)
             self._key_fence = (key, now + KEY_FENCE_SECONDS)
+            self._closed_at = textual_time.get_time()  # the clock Textual stamps each event with
         return super().pop_screen()
 
     def launch_done(self) -> None:
-        """Home is on screen: the collector, held off while coach started
+        """The first screen is drawn: the collector, held off while coach started
         (coach.__main__), goes back to work, leaving what was built at launch
         out of its passes."""
         if not gc.isenabled():

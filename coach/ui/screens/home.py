@@ -219,7 +219,6 @@ class HomeScreen(CoachAccess, Screen):
 
     def launch(self) -> None:
         """An unfinished reflection first, then what has come due."""
-        self.coach.launch_done()
         if self.coach.screen is not self:
             # keys typed during the launch already opened something: the offers
             # would cover it (what is due stays in the This-week panel)
