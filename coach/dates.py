@@ -39,6 +39,7 @@ class DateError(ValueError):
     """A date coach could not read, with a sentence saying what to type instead."""
 
 
+# the examples messages are written with; parse_date puts in dates near today
 EXAMPLES = 'e.g. "next friday", "in 2 weeks", "tomorrow", "2026-12-04" or "4 Dec"'
 
 DAY_FIRST, MONTH_FIRST = "day-first", "month-first"
@@ -56,15 +57,41 @@ def _order(date_order: str | None) -> str:
     return current().date_order
 
 
-def parse_date(text: str, today: date, *, ahead: bool = False, date_order: str | None = None) -> date:
+def parse_date(text: str, today: date, *, ahead: bool = False, past: bool = False,
+               date_order: str | None = None) -> date:
     """Read a date phrase relative to `today`. Raises DateError instead of guessing.
 
     `ahead` says a date without a year means the next one to come ("4 Dec" typed
     on 10 December is next year's), as it does for a due date. `date_order`
     ("day-first" or "month-first") says how to read "4/12"; by default the
-    user's setting.
+    user's setting. `past` says the date is one that has been, so a message
+    suggests dates that point back.
     """
-    phrase = " ".join(text.strip().lower().replace(",", " ").split())
+    try:
+        return _parse_date(text, today, ahead, _order(date_order))
+    except DateError as exc:
+        # messages quote the phrase as read (lower case, one space); the user
+        # should see their own letters ("Z", not "z") and examples that fit
+        message = str(exc).replace(f'"{_shown(_phrase(text))}"', f'"{_shown(" ".join(text.replace(",", " ").split()))}"')
+        message = message.replace(EXAMPLES, examples(today, past=past))
+        raise DateError(message) from exc.__cause__
+
+
+def examples(today: date, *, past: bool = False) -> str:
+    """Phrases to try, with calendar dates near `today` that point the right way."""
+    if past:
+        day = today - relativedelta(days=19)
+        return f'e.g. "last friday", "3 weeks ago", "yesterday", "{day.isoformat()}" or "{day.day} {day:%b}"'
+    day = today + relativedelta(days=9)
+    return f'e.g. "next friday", "in 2 weeks", "tomorrow", "{day.isoformat()}" or "{day.day} {day:%b}"'
+
+
+def _phrase(text: str) -> str:
+    return " ".join(text.strip().lower().replace(",", " ").split())
+
+
+def _parse_date(text: str, today: date, ahead: bool, order: str) -> date:
+    phrase = _phrase(text)
     if not phrase:
         raise DateError(f"Type a date, {EXAMPLES}.")
     try:
@@ -72,9 +99,9 @@ def parse_date(text: str, today: date, *, ahead: bool = False, date_order: str |
     except (ValueError, OverflowError) as exc:  # "in 99999 years": past the calendar's end
         raise DateError(f'"{_shown(phrase)}" is too far away to be meant; try {EXAMPLES}.') from exc
     if result is None:
-        result = _calendar(phrase, today, ahead, _order(date_order))
+        result = _calendar(phrase, today, ahead, order)
     if result.year < EARLIEST_YEAR or result > today + relativedelta(years=LATEST_YEARS_AHEAD):
-        raise DateError(f"{result.isoformat()} is too far away to be meant; check the year.")
+        raise DateError(f"{short_date(result, today)} is too far away to be meant; check the year.")
     return result
 
 
@@ -207,7 +234,7 @@ def _named_month(phrase: str, today: date, order: str) -> tuple[date, bool]:
 def reading_note(text: str, day: date, date_order: str | None = None) -> str | None:
     """How an ambiguous date in numbers was read ("read as 4 December, day first"),
     or None when the text allows one reading only (13/12, 2026-12-04, "next friday")."""
-    phrase = " ".join(text.strip().lower().replace(",", " ").split())
+    phrase = _phrase(text)
     match = _numbers(phrase)
     if match is None or len(match.group(1)) > 2:
         return None
@@ -289,3 +316,21 @@ def iso_day(text: str | None) -> date | None:
     except (TypeError, ValueError):
         return None
 
+
+
+def short_moment(stamp: str, today: date) -> str:
+    """A stored time (ISO, with its zone) in the user's local time, in the same
+    short form as dates: "today 11:49", "yesterday 09:05", "Tue 1 Dec 18:30".
+    What cannot be read is given back as it is."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return str(stamp or "")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()  # the zone the user's terminal runs in
+    day = moment.date()
+    delta = (today - day).days
+    when = "today" if delta == 0 else "yesterday" if delta == 1 else short_date(day, today)
+    return f"{when} {moment:%H:%M}"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
-from coach.dates import iso_day
+from coach.dates import iso_day, short_date
 from coach.method import BELIEF_KEYS, load_method
 from coach.models import Reflection
 
@@ -35,6 +35,11 @@ def last_partner_talk(reflections_oldest_first: Iterable[Reflection], current: R
     reflection under way: one left blank this week does not erase it."""
     everything = list(reflections_oldest_first) + ([current] if current is not None else [])
     return latest_day(r.lenses.last_partner_meeting for r in everything)
+
+
+def _when(iso: str, today: date) -> str:
+    day = iso_day(iso)
+    return short_date(day, today) if day else "the last reflection"
 
 
 def latest_day(texts: Iterable[str]) -> date | None:
@@ -80,9 +85,9 @@ def propose_verdict(
         if avg is not None and prev_avg is not None:
             change = avg - prev_avg
             if change <= -0.5:
-                warnings.append(f"Beliefs fell {-change:.1f} since {previous.date}.")
+                warnings.append(f"Beliefs fell {-change:.1f} since {_when(previous.date, today)}.")
             elif change >= 0.5:
-                goods.append(f"Beliefs rose {change:.1f} since {previous.date}.")
+                goods.append(f"Beliefs rose {change:.1f} since {_when(previous.date, today)}.")
 
     if lenses.objectives_agreed == "no":
         warnings.append("No objectives agreed with the client.")

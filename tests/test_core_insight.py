@@ -86,10 +86,10 @@ def test_a_fall_since_last_time_is_a_warning_and_a_rise_a_good_sign():
     assert alone.verdict == "steady"
     assert not any("fell" in r or "rose" in r for r in alone.reasons)
     fell = verdict(now, reflection(on="2026-11-16", scores=5))
-    assert "Beliefs fell 1.7 since 2026-11-16." in fell.reasons
+    assert "Beliefs fell 1.7 since Mon 16 Nov." in fell.reasons
     assert fell.verdict == "drifting"  # the fall is the second warning that tips it
     rose = verdict(now, reflection(on="2026-11-16", scores=2))
-    assert "Beliefs rose 1.3 since 2026-11-16." in rose.reasons
+    assert "Beliefs rose 1.3 since Mon 16 Nov." in rose.reasons
     assert rose.verdict == "steady"
     small = verdict(now, reflection(on="2026-11-16", scores=3))
     assert not any("fell" in r or "rose" in r for r in small.reasons)

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from coach.dates import short_moment
 from coach.models import Client, Draft
 from coach.textsafe import literal
 from coach.ui.access import CoachAccess
@@ -36,7 +37,7 @@ class ResumeDialog(CoachAccess, ModalScreen[str]):
         text = Text("You left a reflection on ")
         text.append_text(literal(self.client.label, "bold"))
         text.append(f" unfinished at step {self.draft.step + 1} of {self.steps}")
-        text.append(f" (last saved {self.draft.updated_at[:16].replace('T', ' ')} UTC).")
+        text.append(f" (last saved {short_moment(self.draft.updated_at, self.coach.today)}).")
         with Vertical(classes="dialog"):
             yield Label("Unfinished reflection", classes="dialog-title")
             yield Static(text)
