@@ -14,6 +14,7 @@ import json
 from datetime import date
 from typing import Any
 
+from coach.insight import latest_day
 from coach.method import BELIEF_KEYS, Method
 from coach.storage import orjson
 from coach.models import Client, Commitment, Draft, Reflection
@@ -222,8 +223,10 @@ def _belief_rows(r: Reflection, method: Method) -> list[list[Any]]:
     return rows
 
 
-def _lens_lines(r: Reflection, method: Method) -> list[str]:
-    """Each lens field the reflection asks, with its answer; notes only when written."""
+def _lens_lines(r: Reflection, method: Method, known: date | None = None) -> list[str]:
+    """Each lens field the reflection asks, with its answer; notes only when written.
+
+    known: the last partner talk before this reflection, for a carried field left blank."""
     lines = ["**Partnership**", ""]
     for step in _FORM.steps:
         if step.kind != "lenses":
@@ -234,8 +237,10 @@ def _lens_lines(r: Reflection, method: Method) -> list[str]:
                 if value:  # any text at all, exactly: a note of one odd space is still a note
                     lines.append(f"- {f.label}: {value}")
             else:
-                empty = "none on record" if f.kind == DATE else "not answered"
-                shown = value if f.kind == DATE and value else f.shown(value, date.today(), empty=empty)
+                if f.carried:
+                    shown = f.shown_carried(value, known, date.today(), iso=True)
+                else:
+                    shown = value if f.kind == DATE and value else f.shown(value, date.today(), empty="not answered")
                 lines.append(f"- {f.label.rstrip('?:')}: {shown}")
     return lines
 
@@ -264,13 +269,13 @@ def _commitment_lines(c: Commitment | None, method: Method) -> list[str]:
     return lines + ["", outcome]
 
 
-def _reflection_lines(r: Reflection, c: Commitment | None, method: Method) -> list[str]:
+def _reflection_lines(r: Reflection, c: Commitment | None, method: Method, known: date | None = None) -> list[str]:
     head = f"### {r.date or 'undated'}"
     if r.verdict:
         head += f" · {method.verdict_name(r.verdict) or r.verdict}"
     lines = ["", head, ""] + _verdict_lines(r, method) + [""]
     lines += _table(["Belief", "Score", "Evidence"], _belief_rows(r, method))
-    lines += [""] + _lens_lines(r, method) + [""] + _commitment_lines(c, method)
+    lines += [""] + _lens_lines(r, method, known) + [""] + _commitment_lines(c, method)
     return lines
 
 
@@ -282,8 +287,13 @@ def to_markdown(document: dict[str, Any], method: Method) -> str:
         lines += _client_head(client)
         if not reflections:
             lines += ["", "No reflections in this export."]
-        for r in reversed(reflections):
-            lines += _reflection_lines(r, _commitment_of(r, commitments), method)
+        known, latest = [], None  # the last partner talk before each reflection, oldest first
+        for r in reflections:
+            known.append(latest)
+            latest = latest_day((r.lenses.last_partner_meeting, latest.isoformat() if latest else ""))
+        for n in reversed(range(len(reflections))):
+            r = reflections[n]
+            lines += _reflection_lines(r, _commitment_of(r, commitments), method, known[n])
     return "\n".join(lines) + "\n"
 
 

@@ -13,6 +13,8 @@ No Textual here: the core and the command line use it too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
 from datetime import date
 from functools import lru_cache
 from typing import Any, Callable
@@ -20,6 +22,7 @@ from typing import Any, Callable
 from coach.dates import DateError, iso_day, parse_date, parse_due, short_date
 from coach.method import Method, load_method
 from coach.models import Draft, Reflection
+from coach.schema import TEXT_MAX
 
 SCORE, CHOICE, TEXT, NOTE, DATE = "score", "choice", "text", "note", "date"
 KINDS = (SCORE, CHOICE, TEXT, NOTE, DATE)
@@ -57,6 +60,8 @@ class Field:
     remembered: bool = True  # "last time" is shown beside it
     editable_later: bool = False  # may be corrected in a past reflection
     agenda: str = ""  # the heading it is gathered under on the partner agenda, if any
+    noun: str = ""  # how a message names it ("the evidence for “You understand me”"); else the label
+    carried: bool = False  # left blank, the latest earlier answer still holds (the last partner talk)
 
     # -- reading and writing a value ----------------------------------------------------
 
@@ -95,11 +100,39 @@ class Field:
             return short_date(day, today) if day else str(value)
         return str(value)
 
+    def shown_carried(self, value: Any, known: date | None, today: date, *, iso: bool = False) -> str:
+        """A carried field's answer, or what history knew when it was left blank.
+
+        known: the latest answer among earlier reflections. iso: dates as
+        YYYY-MM-DD (for files), not the short on-screen form.
+        """
+        def day(d: date) -> str:
+            return d.isoformat() if iso else short_date(d, today)
+
+        if value:
+            own = iso_day(value)
+            return day(own) if own else str(value)
+        if known is not None:
+            return f"none new; last on record {day(known)}"
+        return "none on record"
+
+    @property
+    def what(self) -> str:
+        return self.noun or f"“{self.label.rstrip('?:').replace(' (1-5)', '')}”"
+
     def problem(self, value: Any, today: date) -> str | None:
+        if self.kind in (TEXT, NOTE, DATE) and isinstance(value, str) and len(value) > TEXT_MAX:
+            # said here, with the field's name, before a save could refuse it
+            return (f"{self.what[0].upper()}{self.what[1:]} is {len(value):,} characters long; coach keeps at "
+                    f"most {TEXT_MAX:,}. Shorten it, or keep the rest in a file of your own.")
         return self.check(value, today) if self.check else None
 
-    def placeholder_for(self, client_name: str) -> str:
-        return self.placeholder.replace("{client}", client_name)
+    def placeholder_for(self, client_name: str, today: date | None = None) -> str:
+        text = self.placeholder.replace("{client}", client_name)
+        if today is not None:  # example dates near today, pointing the way the field does
+            text = text.replace("{day_before}", (today - relativedelta(days=19)).isoformat())
+            text = text.replace("{day_ahead}", (today + relativedelta(days=9)).isoformat())
+        return text
 
     def label_for(self, client_name: str) -> str:
         return self.label.replace("{client}", client_name)
@@ -137,6 +170,17 @@ class ReflectionForm:
     def step_index(self, key: str) -> int:
         return next(n for n, s in enumerate(self.steps) if s.key == key)
 
+    def too_long(self, draft: Draft, today: date) -> str | None:
+        """The first text in the draft over the length coach keeps, in a sentence
+        naming the field; None when all fit. (The save would refuse it, naming
+        only where it lives in the file.)"""
+        for field in self.fields:
+            if field.kind in (TEXT, NOTE, DATE):
+                value = field.get(draft)
+                if isinstance(value, str) and len(value) > TEXT_MAX:
+                    return field.problem(value, today)
+        return None
+
     @property
     def belief_steps(self) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if s.is_belief)
@@ -158,11 +202,11 @@ def _past_date(value: Any, today: date) -> str | None:
     if not text:
         return None
     try:
-        day = parse_date(text, today)
+        day = parse_date(text, today, past=True)
     except DateError as exc:
         return str(exc)
     if day > today:
-        return "That is in the future; when was the last one?"
+        return f"{short_date(day, today)} is still to come; when was the last one? Leave it blank if none."
     return None
 
 
@@ -208,7 +252,8 @@ def build(method: Method) -> ReflectionForm:
                 Field(f"{belief.key}", method.scale_question, SCORE, ON_REFLECTION,
                       ("beliefs", belief.key, "score"), scores),
                 Field(f"{belief.key}_evidence", "Evidence in {client}'s terms: a moment, something they said or did",
-                      NOTE, ON_REFLECTION, ("beliefs", belief.key, "evidence"), editable_later=True),
+                      NOTE, ON_REFLECTION, ("beliefs", belief.key, "evidence"), editable_later=True,
+                      noun=f"the evidence for “{belief.name}”"),
             ),
         ))
     steps.append(Step(
@@ -220,7 +265,7 @@ def build(method: Method) -> ReflectionForm:
                   ("lenses", "objectives_agreed"), agreement),
             Field("metrics_tracked", "Key metrics agreed, tracked?", CHOICE, ON_REFLECTION,
                   ("lenses", "metrics_tracked"), agreement),
-            Field("partners_notes", "Notes on objectives and metrics", TEXT, ON_REFLECTION, ("lenses", "partners_notes"),
+            Field("partners_notes", "Notes on the terms", TEXT, ON_REFLECTION, ("lenses", "partners_notes"),
                   placeholder="What stands in the way, or what the numbers say", editable_later=True),
             Field("reciprocity", "Cares about you too (1-5)?", SCORE, ON_REFLECTION, ("lenses", "reciprocity"), scores),
             Field("reciprocity_evidence", "Evidence of reciprocity", TEXT, ON_REFLECTION,
@@ -239,8 +284,8 @@ def build(method: Method) -> ReflectionForm:
                   placeholder="What makes you say so?", editable_later=True),
             Field("last_partner_meeting", "Last partner talk", DATE, ON_REFLECTION,
                   ("lenses", "last_partner_meeting"),
-                  placeholder='Last partner talk: "3 weeks ago", "2026-10-02", or blank if none',
-                  check=_past_date),
+                  placeholder='"3 weeks ago", "{day_before}", or blank',
+                  check=_past_date, carried=True),
             Field("unused_capacity", "Unused capacity", TEXT, ON_REFLECTION, ("lenses", "unused_capacity"),
                   placeholder="Unused capacity that came up, on either side", editable_later=True,
                   agenda="Unused capacity"),
@@ -272,7 +317,7 @@ def build(method: Method) -> ReflectionForm:
                   check=_required("Write the one action you commit to."), remembered=False, editable_later=True),
             Field("aim", "Aimed at", CHOICE, ON_COMMITMENT, ("aim",), aims, remembered=False),
             Field("due_text", "Due", DATE, ON_DRAFT, ("due_text",),
-                  placeholder='"next friday", "in 2 weeks", "2026-12-04"', check=_due_date, remembered=False),
+                  placeholder='"next friday", "in 2 weeks", "{day_ahead}"', check=_due_date, remembered=False),
         ),
     ))
     steps.append(Step(key="summary", kind="summary", title="Summary"))

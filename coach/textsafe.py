@@ -26,31 +26,66 @@ def _is_tag(ch: str) -> bool:
 
 
 def visible(text: str, *, keep_newlines: bool = False) -> str:
-    out = []
+    return "".join(shown for _, shown in _pieces(text, keep_newlines))
+
+
+def _pieces(text: str, keep_newlines: bool):
+    """(character, what is drawn for it), one character at a time."""
     in_flag = False  # tag characters spell subdivision flags (🏴 + tags + cancel tag)
     for ch in text:
         if in_flag and _is_tag(ch):
-            out.append(ch)
+            yield ch, ch
             in_flag = ch != "\U000E007F"
             continue
         in_flag = ch == _BLACK_FLAG
         if ch == "\n" and keep_newlines:
-            out.append(ch)
+            yield ch, ch
         elif ch in _CONTROL_PICTURES:
-            out.append(_CONTROL_PICTURES[ch])
+            yield ch, _CONTROL_PICTURES[ch]
         elif ch in "\r\n":
-            out.append(" ")
+            yield ch, " "
         elif ch in "\u2028\u2029":  # line and paragraph separators: line breaks too
-            out.append("\n" if keep_newlines else " ")
+            yield ch, "\n" if keep_newlines else " "
         elif ord(ch) < 0x20:
-            out.append(chr(0x2400 + ord(ch)))  # the Unicode "control picture" for it
+            yield ch, chr(0x2400 + ord(ch))  # the Unicode "control picture" for it
         elif unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch not in _KEEP_FORMAT:
             # bidi overrides and other invisible controls; a lone surrogate (from a
             # restored file) has no UTF-8 form and would reach the terminal as "\udc80"
-            out.append(f"<U+{ord(ch):04X}>")
+            yield ch, f"<U+{ord(ch):04X}>"
         else:
-            out.append(ch)
-    return "".join(out)
+            yield ch, ch
+
+
+TAB_PICTURE = "⇥"
+
+
+def pictured(text: str, *, keep_newlines: bool = False, keep_tabs: bool = False) -> tuple[str, dict[str, str]]:
+    """`text` safe to put in an editable field, and which picture stands for which character.
+
+    A field shows an escape as ␛ and a bidi override as <U+202E>; to store
+    what was pasted, not its pictures, the field turns them back with
+    `unpictured`. A tab is ⇥ (four spaces could not be told from typed ones),
+    or kept where the widget draws tabs itself (keep_tabs). Spaces that stand
+    for line breaks in a one-line field are not turned back: that field holds
+    one line.
+    """
+    out: list[str] = []
+    found: dict[str, str] = {}
+    for ch, shown in _pieces(text, keep_newlines):
+        if ch == "\t":
+            shown = "\t" if keep_tabs else TAB_PICTURE
+        if shown != ch and shown not in (" ", "\n"):
+            found[shown] = ch
+        out.append(shown)
+    return "".join(out), found
+
+
+def unpictured(text: str, pictures: dict[str, str]) -> str:
+    """`text` with each picture `pictured` made turned back into its character."""
+    for picture in sorted(pictures, key=len, reverse=True):  # <U+202E> before ␛
+        if picture in text:
+            text = text.replace(picture, pictures[picture])
+    return text
 
 
 #: A lone surrogate: a code point that is not a character and has no UTF-8 form.

@@ -81,6 +81,16 @@ def data_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
+def store(data_dir):
+    """An open store on an empty data folder, closed (its lock let go) after the test."""
+    from coach.store import Store
+
+    store = Store.open(data_dir)
+    yield store
+    store.close()
+
+
+@pytest.fixture
 def start_reflection(today):
     """Open a reflection on a new client in a running app, and wait until its first step is up:
     `await start_reflection(pilot, "Dana")` returns the screen."""

@@ -50,7 +50,16 @@ def test_checks_say_what_is_missing_in_a_sentence():
     assert FORM.field("due_text").problem("", TODAY) == "Give it a due date."
     assert FORM.field("due_text").problem("in 2 weeks", TODAY) is None
     assert FORM.field("last_partner_meeting").problem("", TODAY) is None  # blank: none since
-    assert "future" in FORM.field("last_partner_meeting").problem("2026-12-25", TODAY)
+    assert FORM.field("last_partner_meeting").problem("2026-12-25", TODAY) == (
+        "Fri 25 Dec is still to come; when was the last one? Leave it blank if none.")
+    # a date it cannot read: examples that point back, and the user's own letters
+    assert FORM.field("last_partner_meeting").problem("Zed", TODAY) == (
+        'Could not read "Zed" as a date; try e.g. "last friday", "3 weeks ago", "yesterday", '
+        '"2026-11-04" or "4 Nov".')
+    assert FORM.field("known_evidence").problem("x" * 20_001, TODAY) == (
+        "The evidence for “You know me” is 20,001 characters long; coach keeps at most 20,000. "
+        "Shorten it, or keep the rest in a file of your own.")
+    assert FORM.field("known_evidence").problem("x" * 20_000, TODAY) is None
 
 
 def test_shown_values_are_words():

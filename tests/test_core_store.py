@@ -20,13 +20,6 @@ from coach.store import SCHEMA_VERSION, Store, summarise, validate_export
 MON = date(2026, 11, 23)
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "d")
-    yield s
-    s.close()
-
-
 def reopen(s: Store, **kw) -> Store:
     s.close()
     return Store.open(s.data_dir, **kw)

@@ -303,4 +303,8 @@ async def test_without_colour_the_meaning_survives(open_store, pin_colours, syst
         proposal = re.search(r"coach proposes: (Thriving|Steady|Drifting|At risk)", text)
         assert proposal, text
         verdict = proposal.group(1)
-        assert f"»[{verdict[0].lower()}] {verdict}«" in text  # the proposal is preselected, in brackets
+        assert "»[" not in text  # a proposal only: nothing is chosen until the person picks
+        await pilot.press(verdict[0].lower())
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        assert f"»[{verdict[0].lower()}] {verdict}«" in text  # the choice is in brackets, not only reversed

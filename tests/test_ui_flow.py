@@ -41,13 +41,6 @@ async def keys(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
 
 
-@pytest.fixture
-def store(tmp_path):
-    store = Store.open(tmp_path / "data")
-    yield store
-    store.close()
-
-
 def with_history(store: Store):
     client = store.add_client("Dana", "Harbour")
     earlier = Reflection(client_id=client.id, date="2026-11-09", verdict="steady")

@@ -92,8 +92,8 @@ async def test_whole_reflection_by_keys_is_saved(data_dir: Path) -> None:
         await type_text(pilot, "Their analysts are idle in January")
         await pilot.press("ctrl+n")
         await pilot.pause()
-        # verdict: accept the proposal, say why
-        await pilot.press("tab")
+        # verdict: agree with the proposal by its letter (focus moves on to why), say why
+        await pilot.press(app.screen.draft.reflection.proposed_verdict[0])
         await type_text(pilot, "Strong but I talk more than I listen")
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -201,7 +201,7 @@ async def test_quit_midway_then_resume_offered_on_next_launch(data_dir: Path) ->
         for _ in range(2):
             await pilot.press("ctrl+n")
             await pilot.pause()
-        await pilot.press("ctrl+n")  # verdict as proposed
+        await pilot.press("s", "ctrl+n")  # a verdict: steady
         await pilot.pause()
         await type_text(pilot, "Send Ben the plan")
         await pilot.press("tab", "tab")
@@ -245,9 +245,11 @@ async def test_commitment_refuses_a_date_it_cannot_read(data_dir: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         app.start_reflection(client)
         await pilot.pause()
-        for _ in range(10):  # straight to the commitment step, nothing scored
+        for _ in range(9):  # straight to the verdict step, nothing scored
             await pilot.press("ctrl+n")
             await pilot.pause()
+        await pilot.press("s", "ctrl+n")  # a verdict, and on to the commitment
+        await pilot.pause()
         assert app.screen.draft.step == 10
         await type_text(pilot, "Call Dev")
         await pilot.press("tab", "tab")

@@ -204,6 +204,8 @@ async def test_every_reflection_step_can_be_seen(store: Store, size: str) -> Non
         for step in range(STEPS):
             assert screen.draft.step == step
             problems += [f"step {step + 1}: {p}" for p in await usable(pilot, ReflectionScreen)]
+            if step == STEPS - 3:  # the verdict: Next wants one chosen
+                screen.query_one("#verdict").value = "steady"
             if step == STEPS - 2:  # the commitment: Next wants an action and a date
                 screen.query_one("#action").value = "Call Dev about the pilot"
                 screen.query_one("#due-text").value = "next friday"

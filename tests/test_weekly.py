@@ -9,7 +9,7 @@ import pytest
 from coach import weekly
 from coach.method import BELIEF_KEYS
 from coach.models import BeliefScore, Client, ClientSummary, Commitment, Reflection
-from coach.store import Store
+
 
 TODAY = date(2025, 3, 12)  # a Wednesday
 
@@ -17,13 +17,6 @@ TODAY = date(2025, 3, 12)  # a Wednesday
 def day(offset: int) -> str:
     """An ISO date `offset` days before TODAY (negative: after)."""
     return (TODAY - timedelta(days=offset)).isoformat()
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "data")
-    yield s
-    s.close()
 
 
 def reflect(store, client, when, scores, verdict="steady", action="", due="", status="open"):

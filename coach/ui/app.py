@@ -22,6 +22,7 @@ from coach.method import Method, load_method
 from coach.models import Client, Draft, Reflection
 from coach.resources import style_file
 from coach.store import DataFileError, SaveError, Store
+from coach.ui.widgets.choices import Choices
 
 HANGUP_GRACE_SECONDS = 3.0
 #: After a key closes a screen, every key that had already arrived is dropped,
@@ -133,6 +134,8 @@ class CoachApp(App[int]):
                 return  # the key that closed the last screen, again: it was meant for that one
             self._last_key = (event.key, now)
             event.coach_screen = self.screen  # where it was typed (see _on_key)
+            if isinstance(self.focused, Choices) and self.focused.spill(event):
+                return  # a letter on a choice row, gone on to the text field with focus
         await super().on_event(event)
 
     async def _on_key(self, event: events.Key) -> None:
@@ -147,6 +150,11 @@ class CoachApp(App[int]):
         if typed_on is not None and typed_on is not self.screen:
             event.prevent_default()
             event.stop()
+
+    @property
+    def typed_yet(self) -> bool:
+        """Whether any key has come in since coach started."""
+        return bool(self._last_key[0])
 
     def pop_screen(self):
         key, when = self._last_key

@@ -31,6 +31,7 @@ class ClientPicker(CoachAccess, ModalScreen[Client | None]):
     def __init__(self) -> None:
         super().__init__()
         self.clients: list[Client] = []
+        self._filled_for: str | None = None  # the filter text the list shows
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
@@ -45,6 +46,7 @@ class ClientPicker(CoachAccess, ModalScreen[Client | None]):
         self.query_one("#filter", Input).focus()
 
     def _fill(self, typed: str) -> None:
+        self._filled_for = typed
         needle = typed.strip().casefold()
         options = self.query_one("#clients", OptionList)
         options.clear_options()
@@ -70,9 +72,13 @@ class ClientPicker(CoachAccess, ModalScreen[Client | None]):
         return text
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._fill(event.value)
+        if self.is_attached and event.value != self._filled_for:
+            self._fill(event.value)
 
-    def on_input_submitted(self) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        # the list for what was typed before Enter (TextField keeps out what came after)
+        if event.value != self._filled_for:
+            self._fill(event.value)
         options = self.query_one("#clients", OptionList)
         if options.highlighted is not None:
             self._choose(options.get_option_at_index(options.highlighted).id)

@@ -219,9 +219,11 @@ class HomeScreen(CoachAccess, Screen):
 
     def launch(self) -> None:
         """An unfinished reflection first, then what has come due."""
-        if self.coach.screen is not self:
-            # keys typed during the launch already opened something: the offers
-            # would cover it (what is due stays in the This-week panel)
+        if self.coach.screen is not self or self.coach.typed_yet:
+            # keys typed during the launch already opened something, or are on
+            # their way: an offer shown now would cover it or take them (a
+            # review took "n" as Not done and a name as what happened). What
+            # is due stays in the This-week panel.
             return
         if self.coach.store.read_only:
             return  # nothing could be saved; the This-week panel shows what is due

@@ -12,12 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static, TextArea
+from textual.widgets import Footer, Header, Label, Static, TextArea
 
-from coach.dates import iso_day, short_date
+from coach.dates import iso_day, short_date, short_moment
+from coach.insight import last_partner_talk
 from coach.method import Method
 from coach.models import Client, Commitment, Reflection
 from coach.reflection_form import CHOICE, DATE, ON_REFLECTION, SCORE, reflection_form
+from coach.schema import TEXT_MAX
 from coach.textsafe import literal
 from coach.ui.access import CoachAccess
 from coach.ui.dialogs.confirm import ConfirmDialog
@@ -76,7 +78,10 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
         self.query_one("#past-title", Static).update(title)
         view = self.query_one("#past-read", VerticalScroll)
         view.remove_children()
-        blocks = reflection_blocks(self.reflection, self.commitment, self.coach.method, self.coach.today)
+        history = store.reflections(self.client_id)
+        earlier = history[: next((n for n, r in enumerate(history) if r.id == self.reflection.id), len(history))]
+        blocks = reflection_blocks(self.reflection, self.commitment, self.coach.method, self.coach.today,
+                                   known=last_partner_talk(earlier))
         view.mount_all(Static(text, classes=kind) for text, kind in blocks)
 
     # -- modes -------------------------------------------------------------------
@@ -137,9 +142,9 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
                 field.set_on(reflection, widget.kept_text if isinstance(widget, NoteArea) else widget.kept_value)
         commitment = copy.deepcopy(self.commitment)
         if commitment is not None:
-            for input in self.query_one("#past-edit").query(Input):
+            for input in self.query_one("#past-edit").query(TextField):
                 if input.id and input.id.startswith("commitment-"):
-                    setattr(commitment, input.id.removeprefix("commitment-"), input.value)
+                    setattr(commitment, input.id.removeprefix("commitment-"), input.kept_value)
         return reflection, commitment
 
     def _changed(self) -> bool:
@@ -153,6 +158,16 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
         reflection, commitment = self._edited()
         if commitment is not None and not commitment.action.strip():
             self.coach.notify("The commitment needs its action; write it back before saving.", severity="warning")
+            return
+        too_long = next((problem for step in reflection_form().steps for field in correctable(step)
+                         if (problem := field.problem(field.of_reflection(reflection), self.coach.today))), None)
+        if too_long is None and commitment is not None:
+            too_long = next((f"The commitment's {name.replace('_', ' ')} is {len(text):,} characters long; coach "
+                             f"keeps at most {TEXT_MAX:,}." for name in ("action", "what_happened", "learned")
+                             if len(text := getattr(commitment, name)) > TEXT_MAX), None)
+        if too_long:
+            self.coach.notify(f"The correction was not saved. {too_long}", title="Not saved", severity="error",
+                              timeout=15, markup=False)
             return
         store = self.coach.store
         reflection_changed = reflection != self.reflection
@@ -172,7 +187,8 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
             self.saved = True
             self._leave_edit()
             assert self.reflection is not None
-            self.coach.notify(f"Correction saved; the reflection keeps its date, {self.reflection.date}.", timeout=5)
+            self.coach.notify(f"Correction saved; the reflection keeps its date, {_day(self.reflection.date, self.coach.today)}.",
+                              timeout=5)
 
     def _leave_edit(self) -> None:
         self.editing = False
@@ -212,9 +228,13 @@ def correctable(step):
 
 
 def reflection_blocks(
-    reflection: Reflection, commitment: Commitment | None, method: Method, today: date | None = None
+    reflection: Reflection, commitment: Commitment | None, method: Method, today: date | None = None,
+    known: date | None = None,
 ) -> list[tuple[Text, str]]:
     """Everything in a reflection as (text, kind) blocks, user text shown literally.
+
+    known: the last partner talk the reflections before this one recorded; a
+    carried field left blank shows it, as the reflection itself did.
 
     kind is "heading", "line", or "indent" for text that belongs to the line above.
     """
@@ -227,7 +247,7 @@ def reflection_blocks(
         blocks.append((text, kind))
 
     if reflection.edited_at:
-        blocks.append((Text(f"Corrected on {reflection.edited_at[:16].replace('T', ' ')} UTC", style="italic"), "line"))
+        blocks.append((Text(f"Corrected {short_moment(reflection.edited_at, today)}", style="italic"), "line"))
     blocks.append((Text("The seven beliefs", style="bold underline"), "heading"))
     for belief in method.beliefs:
         entry = reflection.beliefs[belief.key]
@@ -244,9 +264,11 @@ def reflection_blocks(
             continue
         for field in step.fields:
             value = field.of_reflection(reflection)
-            if field.kind in (SCORE, CHOICE, DATE):
-                empty = "none on record" if field.kind == DATE else "not answered"
-                line(field.label.rstrip("?:").replace(" (1-5)", ""), literal(field.shown(value, today, empty=empty)))
+            name = field.label.rstrip("?:").replace(" (1-5)", "")
+            if field.carried:
+                line(name, literal(field.shown_carried(value, known, today)))
+            elif field.kind in (SCORE, CHOICE, DATE):
+                line(name, literal(field.shown(value, today, empty="not answered")))
             elif str(value).strip():
                 line(field.label, literal(value))
     blocks.append((Text("Verdict and commitment", style="bold underline"), "heading"))

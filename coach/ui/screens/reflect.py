@@ -226,6 +226,8 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
             return False
         self.current.store(self.draft)
         try:
+            if too_long := reflection_form().too_long(self.draft, self.coach.today):
+                raise SaveError(too_long)
             self.coach.store.save_draft(self.draft)
         except SaveError as exc:
             if str(exc) != self.last_save_problem:  # say it once, not at every pause in typing

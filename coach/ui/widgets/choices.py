@@ -8,8 +8,10 @@ reads with NO_COLOR and in 16 colours.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from time import monotonic
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
@@ -51,6 +53,8 @@ class Choices(Widget, can_focus=True):
         self.options = options
         self.advance_on_pick = advance_on_pick
         self.set_reactive(Choices.value, value)
+        self._hotkeys = {c for o in options for c in (o.hotkey.lower(), o.hotkey.upper())}
+        self._spilled_at = 0.0
         # Priority bindings run in the app's own key loop, so focus has moved on
         # before the next key of a burst (a paste, a laggy SSH link) is routed.
         for option in options:
@@ -90,6 +94,40 @@ class Choices(Widget, can_focus=True):
 
     def action_clear(self) -> None:
         self.value = ""
+
+    def spill(self, event: events.Key) -> bool:
+        """A letter that picks nothing here is the start of words: it goes, with
+        focus, to the next text field of the step. "the client said…" typed on
+        a choice row would otherwise lose its letters, or pick No at its "n".
+
+        Called by the app as the key arrives, as the hotkeys' priority bindings
+        are, so the next key of a burst is routed after focus has moved. A
+        space spills only right behind a letter that did.
+        """
+        char = event.character
+        if not event.is_printable or not char or char in self._hotkeys:
+            return False
+        if char.isspace() and monotonic() - self._spilled_at > 1.0:
+            return False
+        target = self._next_text_field()
+        if target is None:
+            return False
+        self._spilled_at = monotonic()
+        self.screen.set_focus(target)
+        if hasattr(target, "insert_text_at_cursor"):
+            target.insert_text_at_cursor(char)
+        else:
+            target.insert(char)
+        return True
+
+    def _next_text_field(self):
+        from textual.widgets import Input, TextArea
+
+        chain = self.screen.focus_chain
+        after = chain[chain.index(self) + 1:] if self in chain else []
+        # within this row's container (a step): never into another screen part
+        home = self.parent.parent if self.parent is not None and self.parent.parent is not None else self.parent
+        return next((w for w in after if isinstance(w, (Input, TextArea)) and home in w.ancestors), None)
 
 
 def score_options(labels: dict[int, str]) -> list[Option]:

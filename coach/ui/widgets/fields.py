@@ -2,9 +2,11 @@
 
 Textual's Input and TextArea draw their text as is, so an escape sequence in a
 note (pasted, restored from a backup, or written by another tool) would reach
-the terminal. These fields show control characters as visible pictures. When
-the user leaves such a field as it was, `kept_value` / `kept_text` give back
-the stored text exactly, so merely opening a draft never rewrites it.
+the terminal. These fields show such characters as pictures (␛, <U+202E>, ⇥)
+and remember which picture stands for which character, so what is stored is
+what was pasted or loaded, even after more is typed around it. A field left
+as it was gives back the stored text exactly (line endings included), so
+merely opening a draft never rewrites it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input, TextArea
 
-from coach.textsafe import visible
+from coach.textsafe import pictured, unpictured
 
 
 class TextField(Input):
@@ -23,35 +25,90 @@ class TextField(Input):
     """
 
     def __init__(self, value: str | None = None, placeholder: str = "", **kwargs) -> None:
-        self._originals: dict[str, str] = {}
+        self._pictures: dict[str, str] = {}
+        self._originals: dict[str, str] = {}  # a value as shown -> as it was set or pasted whole
+        self._entered = False  # Enter pressed, its submit not yet run
         kwargs.setdefault("select_on_focus", False)
         super().__init__(value=value, placeholder=placeholder, **kwargs)
 
+    async def _on_key(self, event: events.Key) -> None:
+        # Input submits from its Enter binding, which runs only once the key
+        # has bubbled up to the app. Keys typed right behind Enter (a burst
+        # over SSH) would be in the field by then: the picker's "Sof" Enter "x"
+        # submitted "Sofx", matched nobody and opened "New client". They were
+        # typed for what Enter opens, not for this field.
+        if self._entered and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            return
+        if event.key == "enter":
+            self._entered = True
+            # should something other than submit take this Enter, the field still unlocks
+            self.set_timer(0.5, self._unlock)
+        await super()._on_key(event)
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        # typing and pasting both come here: the pictures go in, so the cursor
+        # lands after what is shown ("<U+202E>" is eight characters, not one)
+        shown, found = pictured(text)
+        self._pictures.update(found)
+        super().replace(shown, start, end)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Input keeps only a paste's first line; a one-line field keeps all of
+        # it, the lines joined by a space
+        event.stop()
+        event.prevent_default()
+        if event.text:
+            text = " ".join(line for line in event.text.splitlines() if line.strip()) or event.text
+            start, end = sorted(self.selection)
+            self.replace(text, start, end)
+
+    async def action_submit(self) -> None:
+        try:
+            await super().action_submit()
+        finally:
+            self._unlock()
+
+    def _unlock(self) -> None:
+        self._entered = False
+
     def validate_value(self, value: str) -> str:
-        shown = visible(value)
+        shown, found = pictured(value)
         if shown != value:
+            self._pictures.update(found)
             self._originals[shown] = value
         return shown
 
     @property
     def kept_value(self) -> str:
-        """The text to store: what was loaded, exactly, unless the user changed it."""
-        return self._originals.get(self.value, self.value)
+        """The text to store: what was set, exactly (a line break in it too),
+        unless the user changed it; then what was typed, pictures turned back."""
+        if self.value in self._originals:
+            return self._originals[self.value]
+        return unpictured(self.value, self._pictures)
 
 
 class NoteArea(TextArea):
-    """A multi-line field with the same promises as TextField."""
+    """A multi-line field with the same promises as TextField. Tabs stay tabs:
+    TextArea draws them itself."""
 
     def __init__(self, text: str = "", **kwargs) -> None:
         kwargs.setdefault("soft_wrap", True)
         kwargs.setdefault("show_line_numbers", False)
         kwargs.setdefault("tab_behavior", "focus")
+        self._pictures: dict[str, str] = {}
         self._loaded: tuple[str, str] = ("", "")
-        super().__init__(_shown(text), **kwargs)
+        super().__init__(self._shown(text), **kwargs)
         self._loaded = (text, self.text)
 
+    def _shown(self, text: str) -> str:
+        shown, found = pictured(text.replace("\r\n", "\n"), keep_newlines=True, keep_tabs=True)
+        self._pictures.update(found)
+        return shown
+
     def load_text(self, text: str) -> None:
-        super().load_text(_shown(text))
+        super().load_text(self._shown(text))
         self._loaded = (text, self.text)
 
     @property
@@ -62,16 +119,12 @@ class NoteArea(TextArea):
         untouched note keeps its own.
         """
         original, shown = self._loaded
-        return original if self.text == shown else self.text
+        return original if self.text == shown else unpictured(self.text, self._pictures)
 
     async def _on_paste(self, event: events.Paste) -> None:
         event.stop()
         event.prevent_default()
         if self.read_only or not event.text:
             return
-        if result := self._replace_via_keyboard(_shown(event.text), *self.selection):
+        if result := self._replace_via_keyboard(self._shown(event.text), *self.selection):
             self.move_cursor(result.end_location)
-
-
-def _shown(text: str) -> str:
-    return visible(text.replace("\r\n", "\n"), keep_newlines=True)

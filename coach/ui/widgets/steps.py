@@ -94,17 +94,23 @@ class Step(CoachAccess, VerticalScroll, can_focus=False):
         elif field.kind == NOTE:
             yield Label(field.label, classes="field-label")
             yield NoteArea(id=wid)
+        elif self.spec.kind == "lenses":  # TEXT and DATE on a lens step: the label beside it, rows are tight
+            with Horizontal(classes="text-row"):
+                yield Label(Text(field.label), classes="inline-label")
+                yield TextField(placeholder=self.placeholder(field, last), id=wid)
+            if field.kind == DATE:
+                yield Label("", id=f"{wid}-echo", classes="echo")
         else:  # TEXT and DATE: one line; last time's text stands in the empty field
-            if self.spec.kind in ("verdict", "commitment"):
-                yield Label(field.label, classes="field-label")
+            yield Label(Text(field.label), classes="field-label")
             yield TextField(placeholder=self.placeholder(field, last), id=wid)
             if field.kind == DATE:
                 yield Label("", id=f"{wid}-echo", classes="echo")
 
     def placeholder(self, field: Field, last: str) -> str:
         if last and field.kind == TEXT:
-            return f"Last time: {visible_line(last)}"
-        return field.placeholder_for(shorten(self.client.name, 30))
+            # cut at a whole word within the field: beside a label on lens steps, full width elsewhere
+            return f"Last time: {visible_line(last, 36 if self.spec.kind == 'lenses' else 60)}"
+        return field.placeholder_for(shorten(self.client.name, 30), self.today)
 
     def last_time(self, field: Field) -> str:
         """What the previous reflection said for this field, in words ("" when nothing)."""
@@ -240,8 +246,8 @@ class Step(CoachAccess, VerticalScroll, can_focus=False):
                 self.echo(field)
 
 
-def visible_line(text: str) -> str:
-    return shorten(text.replace("\n", " "), 60)
+def visible_line(text: str, width: int = 60) -> str:
+    return shorten(text.replace("\n", " "), width)
 
 
 class BeliefStep(Step):
@@ -407,20 +413,28 @@ class VerdictStep(Step):
             yield from super().field_widgets(field)
 
     def entered(self, draft: Draft) -> None:
+        """Propose, never decide: the verdict stays empty until the person picks
+        one, and the proposal is worked out afresh each time the step is shown,
+        so scores changed on the way back are in it."""
+        method = self.coach.method
         proposal = propose_verdict(draft.reflection, self.previous, self.today, last_talk=self.last_talk)
+        before = draft.reflection.proposed_verdict
         draft.reflection.proposed_verdict = proposal.verdict
         draft.reflection.verdict_reasons = list(proposal.reasons)
+        verdict = self.spec.field("verdict")
+        chosen = draft.reflection.verdict
+        hotkey = next(o.hotkey for o in verdict.options if o.value == proposal.verdict)
         text = Text("coach proposes: ", style="bold")
-        text.append(self.coach.method.verdict_name(proposal.verdict), style="bold reverse")
+        text.append(method.verdict_name(proposal.verdict), style="bold reverse")
+        if not chosen:
+            text.append(f"  (press {hotkey} to agree, or choose another)")
+        elif before and before != proposal.verdict:
+            text.append(f"  (it was {method.verdict_name(before)} when you chose {method.verdict_name(chosen)})")
         for reason in proposal.reasons:
             text.append(f"\n  · {reason}")
         self.query_one("#proposal", Static).update(text)
-        verdict = self.spec.field("verdict")
-        chosen = bool(draft.reflection.verdict)
         if not chosen:
-            self.put(verdict, proposal.verdict)
-            self._meaning(proposal.verdict)
-            focus_now(self.widget(verdict))  # the proposal is a suggestion: confirm or change it first
+            focus_now(self.widget(verdict))  # the decision comes first
             return
         super().entered(draft)
 
