@@ -17,9 +17,10 @@ import os
 import shlex
 import socket
 import stat
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
+from coach.dates import short_moment
 from coach.safety import UnsafePathError
 from coach.storage import FILE_MODE, LINK_ERRNOS
 
@@ -128,7 +129,8 @@ class DataLock:
                 os.close(fd)
         if not isinstance(info, dict) or not info:
             return "another coach"
-        since = str(info.get("since", "?")).replace("T", " ")
+        # the holder's clock time, in the one short form dates take on screen
+        since = short_moment(str(info.get("since", "?")), date.today())
         return f"coach (process {info.get('pid')} on {info.get('host')}, since {since})"
 
     def release(self) -> None:

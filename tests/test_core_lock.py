@@ -8,10 +8,12 @@ import os
 import signal
 import socket
 import time
+from datetime import date
 
 import pytest
 from helpers.core_support import reap, run_python, spawn_python
 
+from coach.dates import short_moment
 from coach.lock import DataLock
 from coach.storage import ReadOnlyError
 from coach.store import Store
@@ -169,7 +171,11 @@ def test_holder_text_is_robust_to_a_garbled_lock_file(tmp_path):
     (tmp_path / "coach.lock").write_text("")
     assert lock.holder() == "another coach"
     (tmp_path / "coach.lock").write_text(json.dumps({"pid": 42, "host": "box", "since": "2026-11-23T09:30"}))
-    assert lock.holder() == "coach (process 42 on box, since 2026-11-23 09:30)"
+    assert lock.holder() == f"coach (process 42 on box, since {short_moment('2026-11-23T09:30', date.today())})"
+    assert short_moment("2026-11-23T09:30", date(2026, 11, 25)) == "Mon 23 Nov 09:30"
+    assert short_moment("2026-11-23T09:30", date(2026, 11, 24)) == "yesterday 09:30"
+    assert short_moment("2026-11-23T09:30", date(2027, 1, 4)) == "Mon 23 Nov 2026 09:30"
+    assert short_moment("garbled", date(2026, 11, 24)) == "garbled"
 
 
 def test_a_full_disk_does_not_turn_the_lock_into_a_phantom_holder(tmp_path, monkeypatch):

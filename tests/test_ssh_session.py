@@ -125,7 +125,8 @@ def test_a_whole_reflection_over_ssh_then_a_dropped_connection(tmp_path: Path, s
         term.keys("y", "p", "Dashboard half built", "Tab", "4", "Asked how my business is going", "C-n", pause=0.8)
         term.keys("w", "We plan the roadmap together", "Tab", "3 weeks ago", "Tab", "Idle analysts", "C-n", pause=0.8)
         term.wait_for(f"Step 10 of {STEPS}")
-        term.keys("Tab", "I talk more than I listen", "C-n", pause=0.8)
+        term.wait_for("coach proposes: Drifting")
+        term.keys("d", "I talk more than I listen", "C-n", pause=0.8)  # the verdict is picked, never assumed
         term.keys("Ask Dana what a good quarter looks like", "Tab", "Tab", "next friday", pause=0.8)
         term.wait_for("Fri 27 Nov (in 4 days)")
         term.keys("C-n", pause=0.8)

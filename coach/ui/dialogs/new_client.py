@@ -48,12 +48,12 @@ class NewClientDialog(CoachAccess, ModalScreen[Client | None]):
         self.action_create() if event.button.id == "create" else self.action_cancel()
 
     def action_create(self) -> None:
-        name = self.query_one("#name", Input).value.strip()
+        name = self.query_one("#name", TextField).kept_value.strip()
         if not name:
             self.query_one("#problem", Static).update("A client needs a name.")
             self.query_one("#name", Input).focus()
             return
-        organisation = self.query_one("#organisation", Input).value.strip()
+        organisation = self.query_one("#organisation", TextField).kept_value.strip()
         created: list[Client] = []
         if self.coach.guarded_save(
             lambda: created.append(self.coach.store.add_client(name, organisation, on=self.coach.today)),
