@@ -59,6 +59,14 @@ async def start(app, pilot, client) -> ReflectionScreen:
     return app.screen
 
 
+async def on_step(app, pilot, client, index: int) -> ReflectionScreen:
+    """A reflection just started, shown at step `index`."""
+    screen = await start(app, pilot, client)
+    screen._show(index)
+    await pilot.pause()
+    return screen
+
+
 async def at_summary(app, pilot, client) -> ReflectionScreen:
     """A reflection with what Next requires filled in, on its last step."""
     screen = await start(app, pilot, client)
@@ -191,9 +199,7 @@ async def test_lenses_show_last_time_beside_this_week(store):
     client = with_history(store)
     app = make_app(store, TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await start(app, pilot, client)
-        screen._show(FORM.step_index("partners"))
-        await pilot.pause()
+        screen = await on_step(app, pilot, client, FORM.step_index("partners"))
         assert "last: Partly" in str(screen.query_one("#objectives-agreed-last").render())
         assert "last: 4 of 5" in str(screen.query_one("#reciprocity-last").render())
         screen._show(FORM.step_index("meeting"))
@@ -208,9 +214,7 @@ async def test_placeholders_use_the_clients_name(store):
     client = store.add_client("Dana")
     app = make_app(store, TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await start(app, pilot, client)
-        screen._show(FORM.step_index("commitment"))
-        await pilot.pause()
+        screen = await on_step(app, pilot, client, FORM.step_index("commitment"))
         assert "Ask Dana " in screen.query_one("#action").placeholder
         screen._show(0)
         await pilot.pause()
@@ -238,9 +242,7 @@ async def test_the_verdict_knows_last_weeks_partner_talk(store):
     client = with_history(store)
     app = make_app(store, TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await start(app, pilot, client)
-        screen._show(FORM.step_index("verdict"))
-        await pilot.pause()
+        screen = await on_step(app, pilot, client, FORM.step_index("verdict"))
         proposal = str(screen.query_one("#proposal").render())
         assert "No partner conversation on record" not in proposal
         assert screen.draft.reflection.lenses.last_partner_meeting == ""  # nothing invented into the record

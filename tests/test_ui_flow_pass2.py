@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from helpers.ui_support import capture_notes, wait_for
-from test_ui_flow import FORM, SIZE, TODAY, burst, files, keys, start, with_history
+from test_ui_flow import FORM, SIZE, TODAY, burst, files, keys, on_step, start, with_history
 
 from coach.export import to_markdown
 from coach.method import load_method
@@ -35,9 +35,7 @@ async def test_a_verdict_is_saved_only_when_chosen(store):
     client = store.add_client("Dana")
     app = make_app(store, TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await start(app, pilot, client)
-        screen._show(VERDICT)
-        await pilot.pause()
+        screen = await on_step(app, pilot, client, VERDICT)
         assert app.focused.id == "verdict"
         proposal = str(screen.query_one("#proposal").render())
         assert "coach proposes" in proposal and "to agree, or choose another" in proposal
@@ -135,9 +133,7 @@ async def test_a_one_line_field_keeps_a_paste_after_more_typing(store):
     client = store.add_client("Dana")
     app = make_app(store, TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await start(app, pilot, client)
-        screen._show(FORM.step_index("commitment"))
-        await pilot.pause()
+        await on_step(app, pilot, client, FORM.step_index("commitment"))
         field = app.focused
         assert isinstance(field, TextField) and field.id == "action"
         field.post_message(events.Paste("Call\u202e back\nabout\tit"))
@@ -215,9 +211,7 @@ async def test_a_letter_on_a_choice_row_goes_to_the_next_text_field(store):
     client = store.add_client("Dana")
     app = make_app(store, TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await start(app, pilot, client)
-        screen._show(FORM.step_index("partners"))
-        await pilot.pause()
+        await on_step(app, pilot, client, FORM.step_index("partners"))
         assert app.focused.id == "objectives-agreed"
         burst(app, "t", "h", "e", "space", "n", "u", "m", "b", "e", "r", "s")
         for _ in range(5):
@@ -248,9 +242,7 @@ async def test_the_partner_talk_date_messages_point_back(store):
     client = store.add_client("Dana")
     app = make_app(store, TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await start(app, pilot, client)
-        screen._show(FORM.step_index("meeting"))
-        await pilot.pause()
+        screen = await on_step(app, pilot, client, FORM.step_index("meeting"))
         field = screen.query_one("#last-partner-meeting", TextField)
         field.value = "Z"
         await pilot.pause()
