@@ -277,3 +277,54 @@ async def test_no_launch_offer_once_keys_have_come_in(store):
         assert type(app.screen).__name__ == "ClientPicker"
     [commitment] = store.commitments(client.id)
     assert commitment.status == "open"
+
+
+def test_a_paste_with_escape_characters_arrives_whole():
+    """Walked in tmux: Textual replayed what followed an ESC inside a paste as
+    keystrokes ("abc␛[31mdef" became "^[31mdefabc", and pasted control keys
+    moved the reflection on). The parser coach runs keeps the paste whole,
+    even when the terminal's reads split its end marker."""
+    from textual import events
+
+    from coach.ui.run import paste_keeping_parser
+
+    def parse(*reads: str) -> list:
+        parser = paste_keeping_parser()()
+        got = [e for read in reads for e in parser.feed(read)] + list(parser.feed(""))
+        return [(type(e).__name__, getattr(e, "text", None) or getattr(e, "key", None)) for e in got
+                if isinstance(e, (events.Paste, events.Key))]
+
+    assert parse("\x1b[200~abc\x1b[31mdef\x1b[201~") == [("Paste", "abc\x1b[31mdef")]
+    assert parse("\x1b[200~abc\x1b[3", "1mdef\x1b[20", "1~", "x") == [("Paste", "abc\x1b[31mdef"), ("Key", "x")]
+    assert parse("\x1b[200~x\x1b[0m\x0e\x0e\x1b[201~") == [("Paste", "x\x1b[0m\x0e\x0e")]
+    assert parse("a", "\x1b[A") == [("Key", "a"), ("Key", "up")]  # outside a paste, keys as before
+
+
+async def test_a_paste_on_the_score_row_lands_in_the_evidence_with_its_lines(store):
+    from textual import events
+
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot, client)
+        assert app.focused.id == "score"
+        app.post_message(events.Paste("line one\rline two\r\nthree"))  # a terminal sends line breaks as CR
+        for _ in range(3):
+            await pilot.pause()
+        assert isinstance(app.focused, NoteArea)
+        await leave(pilot)
+    _, [draft] = files(store.data_dir)
+    assert draft["reflection"]["beliefs"]["known"] == {"score": None, "evidence": "line one\nline two\nthree"}
+
+
+async def test_enter_in_a_field_that_stays_keeps_what_follows(store):
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_step(app, pilot, client, FORM.step_index("commitment"))
+        burst(app, "C", "a", "l", "l", "enter", "space", "h", "e", "r")
+        for _ in range(5):
+            await pilot.pause()
+        await leave(pilot)
+    _, [draft] = files(store.data_dir)
+    assert draft["commitment"]["action"] == "Call her"

@@ -136,6 +136,8 @@ class CoachApp(App[int]):
             event.coach_screen = self.screen  # where it was typed (see _on_key)
             if isinstance(self.focused, Choices) and self.focused.spill(event):
                 return  # a letter on a choice row, gone on to the text field with focus
+        if isinstance(event, events.Paste) and isinstance(self.focused, Choices) and self.focused.spill_paste(event):
+            return
         await super().on_event(event)
 
     async def _on_key(self, event: events.Key) -> None:

@@ -32,7 +32,7 @@ class NewClientDialog(CoachAccess, ModalScreen[Client | None]):
             yield Label("Name (required)")
             yield TextField(value=self.initial_name, placeholder="Who is the relationship with?", id="name")
             yield Label("Organisation (optional)")
-            yield TextField(placeholder="Their company or team", id="organisation")
+            yield TextField(placeholder="Their company or team", id="organisation", enter_moves_on=True)
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="buttons"):
                 yield Button(Text("Create (ctrl+n)"), variant="primary", id="create")

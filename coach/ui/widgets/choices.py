@@ -120,6 +120,15 @@ class Choices(Widget, can_focus=True):
             target.insert(char)
         return True
 
+    def spill_paste(self, event: events.Paste) -> bool:
+        """A paste on a choice row is words too: it goes to the next text field."""
+        target = self._next_text_field()
+        if target is None or not event.text:
+            return False
+        self.screen.set_focus(target)
+        target.post_message(events.Paste(event.text))
+        return True
+
     def _next_text_field(self):
         from textual.widgets import Input, TextArea
 

@@ -24,7 +24,11 @@ class TextField(Input):
     first key typed after tabbing back into a note would replace the whole note.
     """
 
-    def __init__(self, value: str | None = None, placeholder: str = "", **kwargs) -> None:
+    def __init__(self, value: str | None = None, placeholder: str = "", *, enter_moves_on: bool = False,
+                 **kwargs) -> None:
+        """enter_moves_on: Enter here chooses or creates and closes the dialog, so
+        keys typed right behind it are not this field's (see _on_key)."""
+        self._enter_moves_on = enter_moves_on
         self._pictures: dict[str, str] = {}
         self._originals: dict[str, str] = {}  # a value as shown -> as it was set or pasted whole
         self._entered = False  # Enter pressed, its submit not yet run
@@ -41,7 +45,7 @@ class TextField(Input):
             event.stop()
             event.prevent_default()
             return
-        if event.key == "enter":
+        if event.key == "enter" and self._enter_moves_on:
             self._entered = True
             # should something other than submit take this Enter, the field still unlocks
             self.set_timer(0.5, self._unlock)
@@ -60,6 +64,7 @@ class TextField(Input):
         event.stop()
         event.prevent_default()
         if event.text:
+            # the lines joined by a space (a terminal sends a pasted line break as CR)
             text = " ".join(line for line in event.text.splitlines() if line.strip()) or event.text
             start, end = sorted(self.selection)
             self.replace(text, start, end)
@@ -126,5 +131,7 @@ class NoteArea(TextArea):
         event.prevent_default()
         if self.read_only or not event.text:
             return
-        if result := self._replace_via_keyboard(self._shown(event.text), *self.selection):
+        # terminals send a pasted line break as CR (tmux, most others): it is a line break
+        text = event.text.replace("\r\n", "\n").replace("\r", "\n")
+        if result := self._replace_via_keyboard(self._shown(text), *self.selection):
             self.move_cursor(result.end_location)
