@@ -70,7 +70,7 @@ def weakest_beliefs(reflections: Sequence[Reflection]) -> list[tuple[str, int]]:
 def build_agenda(client: Client, reflections: Sequence[Reflection], method: Method, today: date) -> str:
     """The agenda as Markdown, ending with a newline."""
     lines = [f"# Meeting as partners: {_flat(client.label)}", ""]
-    lines.append(f"Prepared on {today:%A} {today.day} {today:%B %Y} for the next conversation about how both businesses are doing.")
+    lines.append(f"Prepared on {today:%a} {today.day} {today:%b %Y} for the next conversation about how both businesses are doing.")
     last_meeting = _last_meeting(reflections, today)
     if last_meeting:
         lines.append(f"Last partner conversation on record: {last_meeting}.")

@@ -301,6 +301,11 @@ def describe(day: date, today: date) -> str:
     return f"{short_date(day, today)} ({when})"
 
 
+def span(days: int) -> str:
+    """A distance in days in words, the one way dates say it: "9 days", "5 weeks", "4 months"."""
+    return _span(days)
+
+
 def _span(days: int) -> str:
     if days < 14:
         return f"{days} days"

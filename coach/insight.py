@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
-from coach.dates import iso_day, short_date
+from coach.dates import iso_day, short_date, span
 from coach.method import BELIEF_KEYS, load_method
 from coach.models import Reflection
 
@@ -40,6 +40,16 @@ def last_partner_talk(reflections_oldest_first: Iterable[Reflection], current: R
 def _when(iso: str, today: date) -> str:
     day = iso_day(iso)
     return short_date(day, today) if day else "the last reflection"
+
+
+def change_of_scores(now: dict[str, int | None], before: dict[str, int | None]) -> float | None:
+    """The average change over the beliefs scored both times, or None when none
+    was: a belief skipped on one side would otherwise move the average by
+    itself. Home's change column and the verdict's reason read this one figure."""
+    both = [(n, b) for key in BELIEF_KEYS if isinstance(n := now.get(key), int) and isinstance(b := before.get(key), int)]
+    if not both:
+        return None
+    return sum(n - b for n, b in both) / len(both)
 
 
 def latest_day(texts: Iterable[str]) -> date | None:
@@ -81,9 +91,8 @@ def propose_verdict(
         warnings.append(f"{len(guesses)} scores have no evidence, so they are guesses.")
 
     if previous is not None:
-        prev_avg = belief_average(previous)
-        if avg is not None and prev_avg is not None:
-            change = avg - prev_avg
+        change = change_of_scores(reflection.scores(), previous.scores())
+        if change is not None:
             if change <= -0.5:
                 warnings.append(f"Beliefs fell {-change:.1f} since {_when(previous.date, today)}.")
             elif change >= 0.5:
@@ -115,7 +124,7 @@ def propose_verdict(
         if talk is None:
             warnings.append("No partner conversation on record.")
     if talk is not None and (today - talk).days > MEETING_STALE_DAYS:
-        warnings.append(f"No partner conversation for {(today - talk).days // 30} months.")
+        warnings.append(f"No partner conversation for {span((today - talk).days)}.")
 
     if alarms or len(warnings) >= 5:
         verdict = "at_risk"

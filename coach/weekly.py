@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from coach.dates import iso_day
+from coach.dates import iso_day, span
+from coach.insight import change_of_scores
 from coach.method import BELIEF_KEYS, load_method
 from coach.models import Client, ClientSummary, Commitment
 
@@ -109,13 +110,7 @@ def score_change(summary: ClientSummary) -> float | None:
     """The average change since the previous reflection over the beliefs scored
     both times, or None when none was: a belief skipped on one side would
     otherwise move the average by itself."""
-    both = [
-        (now, before) for key in BELIEF_KEYS
-        if isinstance(now := summary.last_scores.get(key), int) and isinstance(before := summary.previous_scores.get(key), int)
-    ]
-    if not both:
-        return None
-    return sum(now - before for now, before in both) / len(both)
+    return change_of_scores(summary.last_scores, summary.previous_scores)
 
 
 def score_strip(scores: dict[str, int | None]) -> str:
@@ -175,7 +170,7 @@ def _partner_talk_reason(summary: ClientSummary, today: date) -> tuple[str, floa
     """The last partner conversation on record (the fact the verdict and the agenda read), when it is long ago."""
     talk = iso_day(summary.last_partner_talk)
     if talk is not None and (today - talk).days > MEETING_STALE_DAYS:
-        return f"last partner conversation {(today - talk).days // 30} months ago", 1.0
+        return f"last partner conversation {span((today - talk).days)} ago", 1.0
     return None
 
 

@@ -44,7 +44,7 @@ def history(client: Client):
 EXPECTED = """\
 # Meeting as partners: Ana Lima (Acme [Ops])
 
-Prepared on Monday 23 November 2026 for the next conversation about how both businesses are doing.
+Prepared on Mon 23 Nov 2026 for the next conversation about how both businesses are doing.
 Last partner conversation on record: Fri 2 Oct (7 weeks ago).
 
 ## How both businesses are doing

@@ -97,7 +97,7 @@ def test_a_fall_since_last_time_is_a_warning_and_a_rise_a_good_sign():
 
 def test_partner_conversation_lens():
     stale = verdict(reflection(scores=5, **{**HEALTHY_LENSES, "last_partner_meeting": "2026-06-01"}))
-    assert "No partner conversation for 5 months." in stale.reasons
+    assert "No partner conversation for 6 months." in stale.reasons
     never = verdict(reflection(scores=5, **{**HEALTHY_LENSES, "last_partner_meeting": ""}))
     assert "No partner conversation on record." in never.reasons
     garbled = verdict(reflection(scores=5, **{**HEALTHY_LENSES, "last_partner_meeting": "last spring"}))
@@ -270,7 +270,7 @@ def test_a_talk_recorded_last_week_is_not_forgotten_this_week():
 def test_a_carried_talk_can_still_be_stale():
     blank = reflection(scores=5, **{**HEALTHY_LENSES, "last_partner_meeting": ""})
     p = propose_verdict(blank, None, TODAY, last_talk=date(2026, 6, 1))
-    assert "No partner conversation for 5 months." in p.reasons
+    assert "No partner conversation for 6 months." in p.reasons
     assert "No partner conversation on record." not in p.reasons
     # the reflection's own date wins over history's
     own = reflection(scores=5, **{**HEALTHY_LENSES, "last_partner_meeting": "2026-11-20"})

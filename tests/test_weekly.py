@@ -262,4 +262,4 @@ def test_the_summary_carries_the_last_partner_talk_and_suggestions_read_it(store
     assert doc["summary"]["last_partner_talk"] == "2024-09-20"
     # TODAY is 12 March 2025: 173 days since that talk
     [s] = weekly.suggestions(store, TODAY)
-    assert s.reasons == ("112 days since the last reflection", "last partner conversation 5 months ago")
+    assert s.reasons == ("112 days since the last reflection", "last partner conversation 6 months ago")
