@@ -295,18 +295,14 @@ def describe(day: date, today: date) -> str:
     elif delta == -1:
         when = "yesterday"
     elif delta > 0:
-        when = f"in {_span(delta)}"
+        when = f"in {span(delta)}"
     else:
-        when = f"{_span(-delta)} ago"
+        when = f"{span(-delta)} ago"
     return f"{short_date(day, today)} ({when})"
 
 
 def span(days: int) -> str:
     """A distance in days in words, the one way dates say it: "9 days", "5 weeks", "4 months"."""
-    return _span(days)
-
-
-def _span(days: int) -> str:
     if days < 14:
         return f"{days} days"
     if days < 63:
@@ -339,3 +335,9 @@ def short_moment(stamp: str, today: date) -> str:
     delta = (today - day).days
     when = "today" if delta == 0 else "yesterday" if delta == 1 else short_date(day, today)
     return f"{when} {moment:%H:%M}"
+
+
+def short_iso(iso: str | None, today: date) -> str:
+    """A stored ISO date in the short on-screen form; what is not one is given back as it is."""
+    day = iso_day(iso)
+    return short_date(day, today) if day else str(iso or "")

@@ -14,7 +14,7 @@ import json
 from datetime import date
 from typing import Any
 
-from coach.insight import latest_day
+from coach.dates import iso_day
 from coach.method import BELIEF_KEYS, Method
 from coach.storage import orjson
 from coach.models import Client, Commitment, Draft, Reflection
@@ -290,7 +290,9 @@ def to_markdown(document: dict[str, Any], method: Method) -> str:
         known, latest = [], None  # the last partner talk before each reflection, oldest first
         for r in reflections:
             known.append(latest)
-            latest = latest_day((r.lenses.last_partner_meeting, latest.isoformat() if latest else ""))
+            day = iso_day(r.lenses.last_partner_meeting)
+            if day is not None and (latest is None or day > latest):
+                latest = day
         for n in reversed(range(len(reflections))):
             r = reflections[n]
             lines += _reflection_lines(r, _commitment_of(r, commitments), method, known[n])

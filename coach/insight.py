@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
-from coach.dates import iso_day, short_date, span
+from coach.dates import iso_day, short_iso, span
 from coach.method import BELIEF_KEYS, load_method
 from coach.models import Reflection
 
@@ -35,11 +35,6 @@ def last_partner_talk(reflections_oldest_first: Iterable[Reflection], current: R
     reflection under way: one left blank this week does not erase it."""
     everything = list(reflections_oldest_first) + ([current] if current is not None else [])
     return latest_day(r.lenses.last_partner_meeting for r in everything)
-
-
-def _when(iso: str, today: date) -> str:
-    day = iso_day(iso)
-    return short_date(day, today) if day else "the last reflection"
 
 
 def change_of_scores(now: dict[str, int | None], before: dict[str, int | None]) -> float | None:
@@ -94,9 +89,9 @@ def propose_verdict(
         change = change_of_scores(reflection.scores(), previous.scores())
         if change is not None:
             if change <= -0.5:
-                warnings.append(f"Beliefs fell {-change:.1f} since {_when(previous.date, today)}.")
+                warnings.append(f"Beliefs fell {-change:.1f} since {short_iso(previous.date, today) or 'the last reflection'}.")
             elif change >= 0.5:
-                goods.append(f"Beliefs rose {change:.1f} since {_when(previous.date, today)}.")
+                goods.append(f"Beliefs rose {change:.1f} since {short_iso(previous.date, today) or 'the last reflection'}.")
 
     if lenses.objectives_agreed == "no":
         warnings.append("No objectives agreed with the client.")

@@ -120,12 +120,16 @@ class Field:
     def what(self) -> str:
         return self.noun or f"“{self.label.rstrip('?:').replace(' (1-5)', '')}”"
 
-    def problem(self, value: Any, today: date) -> str | None:
+    def too_long(self, value: Any) -> str | None:
+        """A text over the length coach keeps, in a sentence naming the field
+        (said before a save could refuse it, naming only where it lives in the file)."""
         if self.kind in (TEXT, NOTE, DATE) and isinstance(value, str) and len(value) > TEXT_MAX:
-            # said here, with the field's name, before a save could refuse it
             return (f"{self.what[0].upper()}{self.what[1:]} is {len(value):,} characters long; coach keeps at "
                     f"most {TEXT_MAX:,}. Shorten it, or keep the rest in a file of your own.")
-        return self.check(value, today) if self.check else None
+        return None
+
+    def problem(self, value: Any, today: date) -> str | None:
+        return self.too_long(value) or (self.check(value, today) if self.check else None)
 
     def placeholder_for(self, client_name: str, today: date | None = None) -> str:
         text = self.placeholder.replace("{client}", client_name)
@@ -170,16 +174,9 @@ class ReflectionForm:
     def step_index(self, key: str) -> int:
         return next(n for n, s in enumerate(self.steps) if s.key == key)
 
-    def too_long(self, draft: Draft, today: date) -> str | None:
-        """The first text in the draft over the length coach keeps, in a sentence
-        naming the field; None when all fit. (The save would refuse it, naming
-        only where it lives in the file.)"""
-        for field in self.fields:
-            if field.kind in (TEXT, NOTE, DATE):
-                value = field.get(draft)
-                if isinstance(value, str) and len(value) > TEXT_MAX:
-                    return field.problem(value, today)
-        return None
+    def too_long(self, draft: Draft) -> str | None:
+        """The first text in the draft over the length coach keeps (Field.too_long); None when all fit."""
+        return next((problem for field in self.fields if (problem := field.too_long(field.get(draft)))), None)
 
     @property
     def belief_steps(self) -> tuple[Step, ...]:

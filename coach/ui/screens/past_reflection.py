@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static, TextArea
 
-from coach.dates import iso_day, short_date, short_moment
+from coach.dates import short_iso, short_moment
 from coach.insight import last_partner_talk
 from coach.method import Method
 from coach.models import Client, Commitment, Reflection
@@ -72,7 +72,7 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
         self.commitment = next(
             (c for c in store.commitments(self.client_id) if c.id == self.reflection.commitment_id), None
         )
-        title = Text(f"Reflection of {_day(self.reflection.date, self.coach.today)} · ", style="bold")
+        title = Text(f"Reflection of {short_iso(self.reflection.date, self.coach.today)} · ", style="bold")
         title.append_text(literal(self.client.label, "bold"))
         title.append(" · correcting" if self.editing else " · read-only")
         self.query_one("#past-title", Static).update(title)
@@ -160,7 +160,7 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
             self.coach.notify("The commitment needs its action; write it back before saving.", severity="warning")
             return
         too_long = next((problem for step in reflection_form().steps for field in correctable(step)
-                         if (problem := field.problem(field.of_reflection(reflection), self.coach.today))), None)
+                         if (problem := field.too_long(field.of_reflection(reflection)))), None)
         if too_long is None and commitment is not None:
             too_long = next((f"The commitment's {name.replace('_', ' ')} is {len(text):,} characters long; coach "
                              f"keeps at most {TEXT_MAX:,}." for name in ("action", "what_happened", "learned")
@@ -187,7 +187,7 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
             self.saved = True
             self._leave_edit()
             assert self.reflection is not None
-            self.coach.notify(f"Correction saved; the reflection keeps its date, {_day(self.reflection.date, self.coach.today)}.",
+            self.coach.notify(f"Correction saved; the reflection keeps its date, {short_iso(self.reflection.date, self.coach.today)}.",
                               timeout=5)
 
     def _leave_edit(self) -> None:
@@ -282,17 +282,13 @@ def reflection_blocks(
         line("Commitment", "none")
         return blocks
     line("Commitment", literal(commitment.action))
-    details = [f"aimed at {method.aim_name(commitment.aim)}" if commitment.aim else "", f"due {_day(commitment.due, today)}" if commitment.due else ""]
+    details = [f"aimed at {method.aim_name(commitment.aim)}" if commitment.aim else "", f"due {short_iso(commitment.due, today)}" if commitment.due else ""]
     if any(details):
         line("", ", ".join(d for d in details if d), "indent")
     outcome = method.outcome_name(commitment.status if not commitment.is_open else None)
-    line("Outcome", outcome + (f" (reviewed {_day(commitment.reviewed_on, today)})" if commitment.reviewed_on else ""), "indent")
+    line("Outcome", outcome + (f" (reviewed {short_iso(commitment.reviewed_on, today)})" if commitment.reviewed_on else ""), "indent")
     for label, value in (("What happened", commitment.what_happened), ("Learned", commitment.learned)):
         if value.strip():
             line(label, literal(value), "indent")
     return blocks
 
-
-def _day(iso: str, today: date) -> str:
-    day = iso_day(iso)
-    return short_date(day, today) if day else iso

@@ -226,7 +226,7 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
             return False
         self.current.store(self.draft)
         try:
-            if too_long := reflection_form().too_long(self.draft, self.coach.today):
+            if too_long := reflection_form().too_long(self.draft):
                 raise SaveError(too_long)
             self.coach.store.save_draft(self.draft)
         except SaveError as exc:

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
 
 @dataclass(frozen=True)
@@ -129,14 +130,12 @@ class Choices(Widget, can_focus=True):
         target.post_message(events.Paste(event.text))
         return True
 
-    def _next_text_field(self):
-        from textual.widgets import Input, TextArea
-
+    def _next_text_field(self) -> Input | TextArea | None:
+        """The first text field after this row in focus order (the focus chain
+        holds only what is shown: the current step, never a hidden one)."""
         chain = self.screen.focus_chain
         after = chain[chain.index(self) + 1:] if self in chain else []
-        # within this row's container (a step): never into another screen part
-        home = self.parent.parent if self.parent is not None and self.parent.parent is not None else self.parent
-        return next((w for w in after if isinstance(w, (Input, TextArea)) and home in w.ancestors), None)
+        return next((w for w in after if isinstance(w, (Input, TextArea))), None)
 
 
 def score_options(labels: dict[int, str]) -> list[Option]:

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Select, Static
 
-from coach.dates import DateError, describe, iso_day, parse_date, parse_due, reading_note
+from coach.dates import DateError, describe, parse_date, parse_due, reading_note, short_iso
 from coach.insight import propose_verdict, shortfalls, strengths, weakest_aim
 from coach.method import Method
 from coach.models import Client, Draft, Reflection
@@ -293,7 +293,7 @@ class BeliefStep(Step):
             return Text("No earlier reflection on this client.", style="dim")
         score = self.score_field.of_reflection(self.previous)
         evidence = self.evidence_field.of_reflection(self.previous)
-        text = Text(f"Last time ({describe_short(self.previous.date, self.today)}): ", style="bold")
+        text = Text(f"Last time ({short_iso(self.previous.date, self.today)}): ", style="bold")
         text.append(f"{score if score is not None else '–'} of 5")
         text.append(" — ")
         text.append_text(literal(evidence or "no evidence given", keep_newlines=False))
@@ -323,13 +323,6 @@ class BeliefStep(Step):
 
     def on_text_area_changed(self) -> None:
         self.hint()
-
-
-def describe_short(iso: str, today: date) -> str:
-    from coach.dates import short_date
-
-    day = iso_day(iso)
-    return short_date(day, today) if day else iso
 
 
 class PartnersStep(Step):
@@ -560,7 +553,7 @@ def last_commitment_line(client: Client, method: Method, width: int = 78, today:
     status = last.get("status", "open")
     outcome = Text(f" → {method.outcome_name(status if status != 'open' else None)}")
     if status == "open":
-        outcome.append(f" (due {describe_short(last.get('due', ''), today or date.today()) or '?'})")
+        outcome.append(f" (due {short_iso(last.get('due', ''), today or date.today()) or '?'})")
     elif last.get("what_happened"):
         outcome.append(": ")
         outcome.append(shorten(last["what_happened"], 30))
