@@ -32,6 +32,7 @@ HANGUP_GRACE_SECONDS = 3.0
 KEY_FENCE_SECONDS = 0.4
 #: A screen that closes this soon after a key was closed by it.
 KEY_CLOSED_WITHIN = 1.0
+ENTER_HOLD_SECONDS = 0.5  # at most this long do keys typed behind a field's Enter wait for it
 STYLE_FILES = ("base.tcss", "nocolor.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss", "review.tcss", "history.tcss", "clients.tcss")
 
 
@@ -89,7 +90,12 @@ class CoachApp(App[int]):
         self.handle_signals = handle_signals
         self._last_key: tuple[str, float] = ("", 0.0)
         self._key_fence: tuple[str, float] = ("", 0.0)
+        self._bound_key: tuple[str, float] = ("", 0.0)
         self._closed_at = 0.0
+        self._typed_ahead: list[events.Key | events.Paste] = []  # held while a screen is still opening
+        self._holding = False
+        self._behind_enter: list[events.Key | events.Paste] = []
+        self._enter_field = None  # the text field whose Enter is still being acted on
         # chosen before the first screen is styled, so home is not styled twice
         if self.no_color:
             self.theme = NO_COLOR_THEME.name
@@ -128,17 +134,76 @@ class CoachApp(App[int]):
         if isinstance(event, events.Key) and not event.is_forwarded:
             now = time.monotonic()
             key, until = self._key_fence
-            if event.time < self._closed_at:
+            if event.time < self._closed_at and not getattr(event, "coach_carried", False):
                 return  # typed before the last screen closed, in the same burst: meant for that screen
             if event.key == key and now < until:
                 return  # the key that closed the last screen, again: it was meant for that one
             self._last_key = (event.key, now)
+            if self._hold_while_opening(event):
+                return
             event.coach_screen = self.screen  # where it was typed (see _on_key)
             if isinstance(self.focused, Choices) and self.focused.spill(event):
                 return  # a letter on a choice row, gone on to the text field with focus
+        if isinstance(event, events.Paste) and self._hold_while_opening(event):
+            return
         if isinstance(event, events.Paste) and isinstance(self.focused, Choices) and self.focused.spill_paste(event):
             return
         await super().on_event(event)
+
+    def _hold_while_opening(self, event: events.Key | events.Paste) -> bool:
+        """Keep keys that arrive while the screen on top is still being built,
+        or while an Enter typed before them has not yet done what it does.
+
+        Until then a key has nowhere to go or goes to the wrong field: typed
+        ahead at launch, "n", a name, Enter and an organisation lost the Enter,
+        then the organisation's first letter, and put the rest into the name.
+        Held keys are handed on, in order, once the screen on top is drawn.
+        """
+        if self.screen.is_mounted and not self._holding:
+            return False
+        self._typed_ahead.append(event)
+        self._start_holding()
+        return True
+
+    def _start_holding(self) -> None:
+        if not self._holding:
+            self._holding = True
+            self.call_after_refresh(self._hand_on_typed_ahead)
+
+    def hold_keys_behind_enter(self, field) -> None:
+        """A text field's Enter is on its way to whatever it does (choose,
+        create, move on): keys typed after it wait until that is done."""
+        self._enter_field = field
+        self._start_holding()
+        # should the field's message never arrive (its screen closed first), the keys still go on
+        self.set_timer(ENTER_HOLD_SECONDS, lambda: self.enter_done(field))
+
+    def held_behind_enter(self, event: events.Key | events.Paste) -> None:
+        """A key that was already on its way to the field when its Enter came."""
+        self._behind_enter.append(event)
+
+    def enter_done(self, field) -> None:
+        field.enter_done()
+        if self._enter_field is field:
+            self._enter_field = None
+            self.call_after_refresh(self._hand_on_typed_ahead)
+
+    def on_text_field_enter_done(self, message) -> None:
+        self.enter_done(message.field)
+
+    def _hand_on_typed_ahead(self) -> None:
+        if self._enter_field is not None:
+            return  # enter_done calls again
+        if not self.screen.is_mounted:
+            self.call_after_refresh(self._hand_on_typed_ahead)
+            return
+        # the keys that had reached the field were typed before those held here
+        held = self._behind_enter + self._typed_ahead
+        self._behind_enter, self._typed_ahead, self._holding = [], [], False
+        for event in held:
+            again = events.Paste(event.text) if isinstance(event, events.Paste) else events.Key(event.key, event.character)
+            again.coach_carried = True  # held for the screen now on top: not a key for one that closed since
+            self.post_message(again)
 
     async def _on_key(self, event: events.Key) -> None:
         # A key no widget took bubbles back here, and Textual then tries the
@@ -158,10 +223,24 @@ class CoachApp(App[int]):
         """Whether any key has come in since coach started."""
         return bool(self._last_key[0])
 
+    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
+        # which key last ran a binding: with keys typed ahead, the last key
+        # to come in is often not the one that closed the screen (fencing
+        # off the last letter typed ahead lost it)
+        before = self._bound_key
+        self._bound_key = (key, time.monotonic())
+        ran = await super()._check_bindings(key, priority)
+        if not ran:
+            self._bound_key = before
+        return ran
+
     def pop_screen(self):
         key, when = self._last_key
         now = time.monotonic()
         if key and now - when < KEY_CLOSED_WITHIN:  # a key closed this screen (not a timer, not a save in the background)
+            bound, bound_when = self._bound_key
+            if bound and now - bound_when < KEY_CLOSED_WITHIN:
+                key = bound  # the key whose binding is running now, or ran last
             self._key_fence = (key, now + KEY_FENCE_SECONDS)
             self._closed_at = textual_time.get_time()  # the clock Textual stamps each event with
         return super().pop_screen()

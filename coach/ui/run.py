@@ -35,7 +35,8 @@ _ESC_IN_PASTE = "\ue01b"  # a private-use character: stands for ESC while the pa
 
 
 def paste_keeping_parser():
-    """Textual's input parser, made to keep an escape character inside a paste.
+    """Textual's input parser, made to keep an escape character inside a paste
+    and to read a line feed as Enter.
 
     Textual reads an ESC inside a bracketed paste as the start of a key
     sequence and replays what follows as keystrokes: "abc␛[31mdef" pasted
@@ -57,6 +58,12 @@ def paste_keeping_parser():
             for event in super().feed(self._mark(data)):
                 if isinstance(event, events.Paste) and _ESC_IN_PASTE in event.text:
                     event = events.Paste(event.text.replace(_ESC_IN_PASTE, "\x1b"))
+                elif isinstance(event, events.Key) and event.key == "ctrl+j":
+                    # Enter typed while coach starts, before the terminal is
+                    # raw, reaches it as a line feed (the tty turns CR into LF):
+                    # "n", a name and Enter typed at launch lost the Enter. A
+                    # shell reads ctrl+j as Enter too.
+                    event = events.Key("enter", "\r")
                 yield event
 
         def _mark(self, data: str) -> str:

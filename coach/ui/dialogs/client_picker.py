@@ -36,7 +36,7 @@ class ClientPicker(CoachAccess, ModalScreen[Client | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
             yield Label("Which client? Type to filter, Enter to choose.", classes="dialog-title")
-            yield TextField(placeholder="Filter by name or organisation", id="filter", enter_moves_on=True)
+            yield TextField(placeholder="Filter by name or organisation", id="filter")
             yield OptionList(id="clients")
         yield Footer()
 

@@ -32,11 +32,15 @@ class NewClientDialog(CoachAccess, ModalScreen[Client | None]):
             yield Label("Name (required)")
             yield TextField(value=self.initial_name, placeholder="Who is the relationship with?", id="name")
             yield Label("Organisation (optional)")
-            yield TextField(placeholder="Their company or team", id="organisation", enter_moves_on=True)
+            yield TextField(placeholder="Their company or team", id="organisation")
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="buttons"):
                 yield Button(Text("Create (ctrl+n)"), variant="primary", id="create")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        # named already (what was typed in the picker): what comes next is the organisation
+        self.query_one("#organisation" if self.initial_name.strip() else "#name", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "name":

@@ -12,6 +12,7 @@ merely opening a draft never rewrites it.
 from __future__ import annotations
 
 from textual import events
+from textual.message import Message
 from textual.widgets import Input, TextArea
 
 from coach.textsafe import pictured, unpictured
@@ -24,32 +25,48 @@ class TextField(Input):
     first key typed after tabbing back into a note would replace the whole note.
     """
 
-    def __init__(self, value: str | None = None, placeholder: str = "", *, enter_moves_on: bool = False,
-                 **kwargs) -> None:
-        """enter_moves_on: Enter here chooses or creates and closes the dialog, so
-        keys typed right behind it are not this field's (see _on_key)."""
-        self._enter_moves_on = enter_moves_on
+    class EnterDone(Message):
+        """Posted right behind the field's Submitted, so it reaches the app
+        only after the screen has acted on that Enter."""
+
+        def __init__(self, field: TextField) -> None:
+            super().__init__()
+            self.field = field
+
+    def __init__(self, value: str | None = None, placeholder: str = "", **kwargs) -> None:
         self._pictures: dict[str, str] = {}
         self._originals: dict[str, str] = {}  # a value as shown -> as it was set or pasted whole
-        self._entered = False  # Enter pressed, its submit not yet run
+        self._entered = False  # Enter pressed, what it does not yet done
         kwargs.setdefault("select_on_focus", False)
         super().__init__(value=value, placeholder=placeholder, **kwargs)
 
     async def _on_key(self, event: events.Key) -> None:
         # Input submits from its Enter binding, which runs only once the key
-        # has bubbled up to the app. Keys typed right behind Enter (a burst
-        # over SSH) would be in the field by then: the picker's "Sof" Enter "x"
-        # submitted "Sofx", matched nobody and opened "New client". They were
-        # typed for what Enter opens, not for this field.
-        if self._entered and event.is_printable:
+        # has bubbled up to the app, and what Enter does (choose, create, move
+        # on) runs later still. Keys typed right behind Enter (a burst over
+        # SSH, typing ahead at launch) would be in this field by then: the
+        # picker's "Sof" Enter "x" submitted "Sofx", matched nobody and opened
+        # "New client". They are for what Enter leads to; the app holds them
+        # until it is there.
+        if self._entered:
             event.stop()
             event.prevent_default()
+            self.app.held_behind_enter(event)
             return
-        if event.key == "enter" and self._enter_moves_on:
+        if event.key == "enter" and hasattr(self.app, "hold_keys_behind_enter"):
             self._entered = True
-            # should something other than submit take this Enter, the field still unlocks
-            self.set_timer(0.5, self._unlock)
+            self.app.hold_keys_behind_enter(self)
         await super()._on_key(event)
+
+    async def action_submit(self) -> None:
+        await super().action_submit()
+        # behind the Submitted in every queue on the way up: it reaches the
+        # app once the screen has handled that, even if a handler stopped it
+        self.post_message(self.EnterDone(self))
+
+    def enter_done(self) -> None:
+        """What the Enter does is done (the app calls this): keys come here again."""
+        self._entered = False
 
     def replace(self, text: str, start: int, end: int) -> None:
         # typing and pasting both come here: the pictures go in, so the cursor
@@ -68,15 +85,6 @@ class TextField(Input):
             text = " ".join(line for line in event.text.splitlines() if line.strip()) or event.text
             start, end = sorted(self.selection)
             self.replace(text, start, end)
-
-    async def action_submit(self) -> None:
-        try:
-            await super().action_submit()
-        finally:
-            self._unlock()
-
-    def _unlock(self) -> None:
-        self._entered = False
 
     def validate_value(self, value: str) -> str:
         shown, found = pictured(value)

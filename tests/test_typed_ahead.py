@@ -1,0 +1,122 @@
+"""Keys typed before the screen they are meant for is up: at launch, over a
+slow SSH link, or right behind an Enter that opens a dialog. Each must land
+where it would have landed had the user waited (hostile pass 3: "n", a name,
+Enter and more text typed at launch left the picker open with everything in
+its filter, the Enter lost).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual import events
+
+from coach.ui.run import make_app, paste_keeping_parser
+from coach.ui.screens.reflect import ReflectionScreen
+
+TODAY = date(2026, 11, 23)
+SIZE = (80, 24)
+
+# typed all at once: a new client named Acme of the organisation "more
+# text", then a score of 4 and evidence on the first step
+TYPED = ["n", *"Acme", "enter", *"more", "space", *"text", "enter", "4", *"said", "space", *"so"]
+
+
+def as_key(key: str) -> events.Key:
+    return events.Key(key, {"enter": "\r", "space": " "}.get(key, key if len(key) == 1 else None))
+
+
+def test_a_line_feed_is_read_as_enter() -> None:
+    """Enter typed before coach has made the terminal raw arrives as LF (the
+    tty turns CR into LF); Textual called it ctrl+j and nothing took it."""
+    parser = paste_keeping_parser()()
+    keys = [event.key for event in parser.feed("ab\ncd\r") if isinstance(event, events.Key)]
+    assert keys == ["a", "b", "enter", "c", "d", "enter"]
+
+
+def test_a_line_feed_inside_a_paste_stays_a_line_break() -> None:
+    parser = paste_keeping_parser()()
+    [paste] = [event for event in parser.feed("\x1b[200~one\ntwo\x1b[201~") if isinstance(event, events.Paste)]
+    assert paste.text == "one\ntwo"
+
+
+async def test_keys_typed_at_launch_create_the_client_and_start_the_reflection(store) -> None:
+    store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        for key in TYPED:  # all in the queue before home has even been mounted
+            app.post_message(as_key(key))
+        for _ in range(40):
+            await pilot.pause()
+            if isinstance(app.screen, ReflectionScreen) and app.screen.draft.reflection.beliefs["known"].evidence:
+                break
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ReflectionScreen), app.screen_stack
+        await pilot.press("ctrl+l")  # save for later
+        await pilot.pause()
+    acme = next(client for client in store.clients() if client.name == "Acme")
+    assert acme.organisation == "more text"
+    [draft] = store.drafts()
+    assert draft.client_id == acme.id
+    known = draft.reflection.beliefs["known"]
+    assert (known.score, known.evidence) == (4, "said so")
+
+
+async def test_keys_behind_enter_in_the_picker_go_to_the_reflection(store) -> None:
+    """"Da", Enter, "3 met" typed in one burst: the picker's Enter picks Dana
+    and what follows is the first step's score and evidence, not the filter's."""
+    dana = store.add_client("Dana")
+    store.add_client("Ben")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        for key in ["D", "a", "enter", "3", "m", "e", "t"]:
+            app.post_message(as_key(key))
+        for _ in range(20):
+            await pilot.pause()
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ReflectionScreen), app.screen_stack
+        assert app.screen.client.id == dana.id
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+    [draft] = store.drafts()
+    known = draft.reflection.beliefs["known"]
+    assert (known.score, known.evidence) == (3, "met")
+
+
+@pytest.mark.slow
+def test_keys_typed_while_coach_starts_on_a_real_terminal(tmp_path: Path) -> None:
+    """The same keys on a pty, written before coach has read anything: the
+    terminal is still in cooked mode, so Enter reaches coach as LF."""
+    from test_pty_colours import Pty
+
+    data = tmp_path / "data"
+    term = Pty(data, {"TERM": "xterm-256color"})
+    try:
+        term.press("nAcme\rmore text\r4said so")
+        term.wait_for("said so")
+        term.press("\x0c")  # ctrl+l: save for later
+        term.wait_for("Verdict", "Unfinished", "unfinished")
+    finally:
+        term.close()
+    deadline = time.monotonic() + 10
+    while term.proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    from coach.store import Store
+
+    store = Store.open(data)
+    try:
+        [acme] = store.clients()
+        [draft] = store.drafts()
+    finally:
+        store.close()
+    assert (acme.name, acme.organisation) == ("Acme", "more text")
+    known = draft.reflection.beliefs["known"]
+    assert (draft.client_id, known.score, known.evidence) == (acme.id, 4, "said so")
+    assert os.stat(data / "drafts.json").st_mode & 0o077 == 0
