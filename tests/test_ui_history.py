@@ -90,8 +90,14 @@ async def test_correcting_a_typo_keeps_the_date_and_is_saved(tmp_path):
         await pilot.press("e")  # deliberately: edit mode
         await pilot.pause()
         assert past.editing
-        # the cursor starts in "You know me"'s evidence: "Ana nev|r" → "Ana never"
-        await pilot.press(*["right"] * 7, "e")
+        # the cursor starts after "You know me"'s evidence, its label in view
+        field = app.focused
+        assert field.id == "field-known_evidence" and field.cursor_location == field.document.end
+        labels = [label for label in past.query(".field-label").results(Label) if label.region.height]
+        assert labels and str(labels[0].content).startswith("You know me")
+        assert past.query_one("#past-edit").scroll_y == 0
+        # "Ana nev|r" → "Ana never"
+        await pilot.press("home", *["right"] * 7, "e")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not past.editing

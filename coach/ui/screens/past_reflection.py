@@ -104,9 +104,18 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
         await form.mount_all(self._form_widgets(self.reflection))
         self.query_one("#past-read").display = False
         form.display = True
-        self.set_focus(form.query(TextArea).first())
+        # the cursor after the first field's text, as a correction usually
+        # adds or fixes a word there; its label and the note above stay in
+        # view (focus alone scrolled the label off)
+        first = form.query("NoteArea, TextField").first()
+        if isinstance(first, NoteArea):
+            first.move_cursor(first.document.end)
+        elif isinstance(first, TextField):
+            first.cursor_position = len(first.value)
+        self.set_focus(first)
         self.load()
         self.refresh_bindings()
+        self.call_after_refresh(form.scroll_home, animate=False)
 
     def _form_widgets(self, reflection: Reflection):
         method: Method = self.coach.method
