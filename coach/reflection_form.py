@@ -13,16 +13,16 @@ No Textual here: the core and the command line use it too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from dateutil.relativedelta import relativedelta
 from datetime import date
 from functools import lru_cache
 from typing import Any, Callable
 
+from dateutil.relativedelta import relativedelta
+
 from coach.dates import DateError, iso_day, parse_date, parse_due, short_date
 from coach.method import Method, load_method
 from coach.models import Draft, Reflection
-from coach.schema import TEXT_MAX
+from coach.schema import TEXT_MAX, too_long
 
 SCORE, CHOICE, TEXT, NOTE, DATE = "score", "choice", "text", "note", "date"
 KINDS = (SCORE, CHOICE, TEXT, NOTE, DATE)
@@ -123,9 +123,8 @@ class Field:
     def too_long(self, value: Any) -> str | None:
         """A text over the length coach keeps, in a sentence naming the field
         (said before a save could refuse it, naming only where it lives in the file)."""
-        if self.kind in (TEXT, NOTE, DATE) and isinstance(value, str) and len(value) > TEXT_MAX:
-            return (f"{self.what[0].upper()}{self.what[1:]} is {len(value):,} characters long; coach keeps at "
-                    f"most {TEXT_MAX:,}. Shorten it, or keep the rest in a file of your own.")
+        if self.kind in (TEXT, NOTE, DATE) and isinstance(value, str):
+            return too_long(self.what, value, TEXT_MAX)
         return None
 
     def problem(self, value: Any, today: date) -> str | None:

@@ -103,6 +103,15 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
+def too_long(what: str, text: str, limit: int = TEXT_MAX) -> str | None:
+    """A text over the length coach keeps, in a sentence naming it as the
+    user knows it (the check on saving names only where it lives in the file)."""
+    if len(text) <= limit:
+        return None
+    return (f"{what[0].upper()}{what[1:]} is {len(text):,} characters long; coach keeps at most {limit:,}. "
+            "Shorten it, or keep the rest in a file of your own.")
+
+
 def _short(text: str, width: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"

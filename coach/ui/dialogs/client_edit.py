@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from coach.models import Client
+from coach.schema import NAME_MAX, too_long
 from coach.ui.access import CoachAccess
 from coach.ui.settle import settle
 from coach.ui.widgets.fields import NoteArea, TextField
@@ -64,11 +65,18 @@ class ClientEditDialog(CoachAccess, ModalScreen[Client | None]):
             self.query_one("#problem", Static).update("A client needs a name.")
             self.query_one("#name", Input).focus()
             return
+        organisation = self.query_one("#organisation", TextField).kept_value.strip()
+        notes = self.query_one("#notes", NoteArea).kept_text
+        problem = (too_long("the name", name, NAME_MAX) or too_long("the organisation", organisation, NAME_MAX)
+                   or too_long("the notes", notes))
+        if problem:
+            self.query_one("#problem", Static).update(problem)
+            return
         store = self.coach.store
         client = store.client(self.client.id) or self.client  # the freshest copy, so nothing else is undone
         client.name = name
-        client.organisation = self.query_one("#organisation", TextField).kept_value.strip()
-        client.notes = self.query_one("#notes", NoteArea).kept_text
+        client.organisation = organisation
+        client.notes = notes
         if self.coach.guarded_save(lambda: store.save_client(client), what="The client"):
             self.dismiss(client)
 

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from coach.models import Client
+from coach.schema import NAME_MAX, too_long
 from coach.ui.access import CoachAccess
 from coach.ui.widgets.fields import TextField
 
@@ -58,6 +59,10 @@ class NewClientDialog(CoachAccess, ModalScreen[Client | None]):
             self.query_one("#name", Input).focus()
             return
         organisation = self.query_one("#organisation", TextField).kept_value.strip()
+        problem = too_long("the name", name, NAME_MAX) or too_long("the organisation", organisation, NAME_MAX)
+        if problem:
+            self.query_one("#problem", Static).update(problem)
+            return
         created: list[Client] = []
         if self.coach.guarded_save(
             lambda: created.append(self.coach.store.add_client(name, organisation, on=self.coach.today)),

@@ -12,21 +12,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static, TextArea
+from textual.widgets import Footer, Header, Label, Static
 
 from coach.dates import short_iso, short_moment
 from coach.insight import last_partner_talk
 from coach.method import Method
 from coach.models import Client, Commitment, Reflection
 from coach.reflection_form import CHOICE, DATE, ON_REFLECTION, SCORE, reflection_form
-from coach.schema import TEXT_MAX
+from coach.schema import too_long as text_too_long
 from coach.textsafe import literal
 from coach.ui.access import CoachAccess
 from coach.ui.dialogs.confirm import ConfirmDialog
 from coach.ui.settle import settle
 from coach.ui.widgets.fields import NoteArea, TextField
 
-COMMITMENT_TEXTS = (("action", "Commitment: the action"), ("what_happened", "What happened"), ("learned", "What you learned"))
+# each commitment text: its field, its label, and what a message calls it
+COMMITMENT_TEXTS = (
+    ("action", "Commitment: the action", "the commitment's action"),
+    ("what_happened", "What happened", "what happened"),
+    ("learned", "What you learned", "what you learned"),
+)
 
 
 class PastReflectionScreen(CoachAccess, Screen[bool]):
@@ -135,7 +140,7 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
                     yield Label(field.label, classes="field-label")
                     yield TextField(value, id=f"field-{field.key}")
         if self.commitment is not None:
-            for field, label in COMMITMENT_TEXTS:
+            for field, label, _ in COMMITMENT_TEXTS:
                 if field != "action" and self.commitment.is_open:
                     continue  # no outcome to correct until it is reviewed
                 yield Label(label, classes="field-label")
@@ -171,9 +176,8 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
         too_long = next((problem for step in reflection_form().steps for field in correctable(step)
                          if (problem := field.too_long(field.of_reflection(reflection)))), None)
         if too_long is None and commitment is not None:
-            too_long = next((f"The commitment's {name.replace('_', ' ')} is {len(text):,} characters long; coach "
-                             f"keeps at most {TEXT_MAX:,}." for name in ("action", "what_happened", "learned")
-                             if len(text := getattr(commitment, name)) > TEXT_MAX), None)
+            too_long = next((problem for name, _, what in COMMITMENT_TEXTS
+                             if (problem := text_too_long(what, getattr(commitment, name)))), None)
         if too_long:
             self.coach.notify(f"The correction was not saved. {too_long}", title="Not saved", severity="error",
                               timeout=15, markup=False)

@@ -20,8 +20,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from coach.dates import DateError, describe, iso_day, parse_due, reading_note, short_date
+from coach.dates import (
+    DateError,
+    describe,
+    iso_day,
+    parse_due,
+    reading_note,
+    short_date,
+)
 from coach.models import Client, Commitment
+from coach.schema import too_long
 from coach.textsafe import literal, shorten
 from coach.ui.access import CoachAccess
 from coach.ui.dialogs.confirm import ConfirmDialog
@@ -199,8 +207,8 @@ class ReviewScreen(CoachAccess, Screen[int]):
     def _typed_now(self) -> Typed:
         return Typed(
             self.query_one("#outcome", Choices).value,
-            self.query_one("#what-happened", Input).value,
-            self.query_one("#learned", Input).value,
+            self.query_one("#what-happened", TextField).kept_value,
+            self.query_one("#learned", TextField).kept_value,
             self.query_one("#new-due", Input).value,
         )
 
@@ -281,6 +289,10 @@ class ReviewScreen(CoachAccess, Screen[int]):
             self._problem("An outcome closes the commitment and a new date keeps it open: clear one of them.")
             return None
         if typed.outcome:
+            problem = too_long("what happened", typed.what_happened) or too_long("what you learned", typed.learned)
+            if problem:
+                self._problem(problem)
+                return None
             return self._save_outcome(item, typed)
         if typed.new_due.strip():
             return self._save_new_due(item)

@@ -13,7 +13,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from coach.models import Client, Metric
-from coach.textsafe import literal
+from coach.schema import NAME_MAX, too_long
+from coach.textsafe import literal, shorten
 from coach.ui.access import CoachAccess
 from coach.ui.dialogs.confirm import ConfirmDialog
 from coach.ui.settle import settle
@@ -158,6 +159,16 @@ class TermsScreen(CoachAccess, Screen[bool]):
         unnamed = [m for m in metrics if not m.name]
         if unnamed:
             self.coach.notify("Each metric needs a name; give it one or remove the row (ctrl+r).", severity="warning")
+            return
+        problem = next((p for p in (
+            *(too_long("an objective", text) for text in objectives),
+            *(too_long("a metric's name", m.name, NAME_MAX) for m in metrics),
+            *(too_long(f"the target of “{shorten(m.name, 30)}”", m.target) for m in metrics),
+            *(too_long(f"the current value of “{shorten(m.name, 30)}”", m.current) for m in metrics),
+        ) if p), None)
+        if problem:
+            self.coach.notify(f"The terms were not saved. {problem}", title="Not saved", severity="error",
+                              timeout=15, markup=False)
             return
         if self.coach.refuse_if_read_only():
             return
