@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -260,6 +261,9 @@ def _status_rhythm(ui: Out, clients, today: date) -> None:
         ui.say(f"Rhythm: no reflection last week or this; {last}. A good week to pick it up again.")
 
 
+COMMITMENT_ROOM = 24  # the fewest columns `coach review --list` gives a commitment before it narrows the rest
+
+
 def cmd_review(args: argparse.Namespace, ui: Out) -> int:
     store = _store_with_clients(args, ui)
     if store is None:
@@ -272,22 +276,61 @@ def cmd_review(args: argparse.Namespace, ui: Out) -> int:
     from coach.method import load_method
 
     method, today = load_method(), args.today_date
-    table = Table(title="Open commitments", title_justify="left", expand=True, box=box.SIMPLE_HEAD)
-    # the commitment gets the room; dates never wrap, so 80 columns stay readable
-    table.add_column("Client", ratio=2, overflow="fold")
-    table.add_column("Commitment", ratio=5, overflow="fold")
-    table.add_column("Aimed at", ratio=2, overflow="fold")
-    table.add_column("Made", no_wrap=True)
-    table.add_column("Due", no_wrap=True)
+    rows = []
     for client, c in pairs:
         words, style = _review_mark(client, c, today)
         due = Text(_short_day(c.due, today) if c.due else "no date")
         if words:
             due.append("\n" + words, style=style)
-        table.add_row(literal(client.name), literal(c.action), method.aim_name(c.aim) if c.aim else "",
-                      _short_day(c.made_on, today), due)
+        rows.append((literal(client.name), literal(c.action), Text(method.aim_name(c.aim) if c.aim else ""),
+                     Text(_short_day(c.made_on, today)), due))
+    client_w, aim_w = _review_widths(rows, ui.out.width)
+    table = Table(title="Open commitments", title_justify="left", expand=True, box=box.SIMPLE_HEAD)
+    # the commitment gets the room; dates never wrap, so 80 columns stay
+    # readable; a name or an aim wraps between words, never inside one
+    # ("Lindqvis/t", "committe/d"), unless one word is wider than the column
+    table.add_column("Client", overflow="fold", width=client_w)
+    table.add_column("Commitment", ratio=1, overflow="fold")
+    table.add_column("Aimed at", overflow="fold", width=aim_w)
+    table.add_column("Made", no_wrap=True)
+    table.add_column("Due", no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
     ui.out.print(table)
     return EXIT_OK
+
+
+def _review_widths(rows: list[tuple[Text, ...]], width: int) -> tuple[int, int]:
+    """Widths for the client and aim columns of `coach review --list`.
+
+    Each starts as wide as its longest line and gives way, while the
+    commitment has too little room: first to a short line (16 and 12
+    columns), then to its widest word, so no word is split; only a very
+    narrow terminal splits words.
+    """
+
+    def widest(cells: list[Text]) -> int:
+        return max((cell_len(line) for cell in cells for line in cell.plain.splitlines()), default=0)
+
+    def widest_word(cells: list[Text]) -> int:
+        return max((cell_len(word) for cell in cells for word in cell.plain.split()), default=1)
+
+    names, aims = [row[0] for row in rows], [row[2] for row in rows]
+    headers = (len("Client"), len("Aimed at"))
+    lows = (max(min(widest_word(names), 20), headers[0]), max(min(widest_word(aims), 16), headers[1]))
+    widths = [max(widest(names), headers[0]), max(widest(aims), headers[1])]
+    dates = max(widest([row[3] for row in rows]), 4) + max(widest([row[4] for row in rows]), 3)
+    # (the least the commitment should get, the narrowest each column may go to get it)
+    for room, floors in ((40, (16, 12)), (24, lows), (12, headers)):
+        floors = tuple(min(w, max(f, low)) for w, f, low in zip(widths, floors, headers))
+        while True:
+            spare = width - dates - sum(widths) - 16  # padding, edges and rules: 2 a column, 1 each side, 1 between
+            excess = [w - f for w, f in zip(widths, floors)]
+            if spare >= room or max(excess) <= 0:
+                break
+            widths[excess.index(max(excess))] -= 1
+    client_w, aim_w = widths
+    return client_w, aim_w
 
 
 def _review_mark(client, commitment, today: date) -> tuple[str, str]:

@@ -63,6 +63,10 @@ async def test_read_only_says_so_in_the_header_and_offers_to_take_over(tmp_path)
             app._check_holder()
             await pilot.pause()
             assert "ctrl+o" in app.sub_title
+            # the header says it whole at 80 columns (it was cut: "ctrl+o takes …")
+            title = app.screen.query_one("HeaderTitle")
+            header = str(title.render())
+            assert app.sub_title in header and len(header) <= title.content_size.width, header
             await pilot.press("ctrl+o")
             await pilot.pause()
             assert not second.read_only and "READ-ONLY" not in app.sub_title

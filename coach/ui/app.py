@@ -283,7 +283,7 @@ class CoachApp(App[int]):
             return
         if self.store.holder_gone() and not self._holder_gone_said:
             self._holder_gone_said = True
-            self.sub_title = "READ-ONLY: the other coach has closed · ctrl+o takes over"
+            self.sub_title = "READ-ONLY: other coach closed · ctrl+o takes over"  # whole at 80 columns
             self.notify("The other coach has closed. Press ctrl+o to make changes here.", title="Read-only",
                         timeout=12)
             self.refresh_bindings()

@@ -18,7 +18,7 @@ from coach.dates import DateError, parse_due
 from coach.models import Client, Draft, Reflection
 from coach.reflection_form import reflection_form
 from coach.store import SaveError
-from coach.textsafe import literal, shorten
+from coach.textsafe import shorten
 from coach.ui.access import CoachAccess
 from coach.ui.settle import focus_in_order, settle
 from coach.ui.widgets.steps import Step, last_commitment_line, make_step
@@ -95,6 +95,18 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
 
     # -- moving between steps ----------------------------------------------------
 
+    def _show_progress(self) -> None:
+        # the step before the client: a long name is shortened at a word to
+        # fit the row, never pushing where you are out of sight
+        step = self.steps[self.draft.step]
+        progress = Text(f"Step {self.draft.step + 1} of {len(self.steps)} · {step.title} · ", style="bold")
+        room = self.app.size.width - 2 - progress.cell_len  # the row's padding
+        progress.append(shorten(self.client.label, max(room, 1)))
+        self.query_one("#progress", Static).update(progress)
+
+    def on_resize(self) -> None:
+        self._show_progress()
+
     def _show(self, index: int) -> None:
         self._loading = True
         self.draft.step = index
@@ -102,11 +114,7 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
         step.load(self.draft)
         self.query_one(ContentSwitcher).current = step.id
         self._loading = False
-        # the step before the client: a long name is cut at the end of the row,
-        # never pushing where you are out of sight
-        progress = Text(f"Step {index + 1} of {len(self.steps)} · {step.title} · ", style="bold")
-        progress.append_text(literal(self.client.label))
-        self.query_one("#progress", Static).update(progress)
+        self._show_progress()
         # the last commitment matters while scoring the beliefs; after them, the room does
         shown = self._has_last_commitment and step.spec.is_belief
         self.query_one("#last-commitment").set_class(not shown, "-hidden")

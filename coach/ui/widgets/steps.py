@@ -309,8 +309,13 @@ class BeliefStep(Step):
         label = self.coach.method.scale_labels.get(score, "") if score else "press 1-5 to score"
         before = self._loaded.get(self.score_field.key)
         if before is not None and score != before:
-            # a score already given, now changed: say so, so a stray digit is seen
-            label = f"changed {before} → {score if score is not None else 'none'}" + (f": {label}" if score else "")
+            # a score already given, now changed: say so, so a stray digit is
+            # seen; the longest wording that fits the row, never cut mid-word
+            change = f"{before} → {score if score is not None else 'none'}"
+            room = self.query_one("#scale-label", Label).content_size.width or 20
+            wordings = [f"changed {change}: {label}", f"{change}: {label}"] if score else []
+            wordings += [f"changed {change}", change]
+            label = next((w for w in wordings if cell_len(w) <= room), wordings[-1])
         guess = GUESS_HINT if score is not None and not evidence else ""
         # update only on change: each update redraws, and over SSH every key pays for it
         if (label, guess) != getattr(self, "_hints", None):
@@ -320,6 +325,9 @@ class BeliefStep(Step):
 
     def on_choices_changed(self) -> None:
         self.hint()
+
+    def on_resize(self) -> None:
+        self.refresh_hints()  # the room for the wording changed
 
     def on_text_area_changed(self) -> None:
         self.hint()
