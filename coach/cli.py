@@ -358,7 +358,7 @@ def cmd_export(args: argparse.Namespace, ui: Out) -> int:
     from coach import export
 
     document = _everything(args, ui, "There is nothing to export")
-    since = parse_date(args.since, args.today_date) if args.since else None
+    since = parse_date(args.since, args.today_date, past=True) if args.since else None
     document = export.filter_document(document, args.client, since)
     if args.format == "markdown":
         from coach.method import load_method

@@ -64,11 +64,12 @@ def parse_date(text: str, today: date, *, ahead: bool = False, past: bool = Fals
     `ahead` says a date without a year means the next one to come ("4 Dec" typed
     on 10 December is next year's), as it does for a due date. `date_order`
     ("day-first" or "month-first") says how to read "4/12"; by default the
-    user's setting. `past` says the date is one that has been, so a message
+    user's setting. `past` says the date is one that has been: a bare
+    weekday is the last one, "3 weeks" is three weeks ago, and a message
     suggests dates that point back.
     """
     try:
-        return _parse_date(text, today, ahead, _order(date_order))
+        return _parse_date(text, today, ahead, _order(date_order), past)
     except DateError as exc:
         # messages quote the phrase as read (lower case, one space); the user
         # should see their own letters ("Z", not "z") and examples that fit
@@ -90,12 +91,12 @@ def _phrase(text: str) -> str:
     return " ".join(text.strip().lower().replace(",", " ").split())
 
 
-def _parse_date(text: str, today: date, ahead: bool, order: str) -> date:
+def _parse_date(text: str, today: date, ahead: bool, order: str, past: bool = False) -> date:
     phrase = _phrase(text)
     if not phrase:
         raise DateError(f"Type a date, {EXAMPLES}.")
     try:
-        result = _relative(phrase, today)
+        result = _relative(phrase, today, past)
     except (ValueError, OverflowError) as exc:  # "in 99999 years": past the calendar's end
         raise DateError(f'"{_shown(phrase)}" is too far away to be meant; try {EXAMPLES}.') from exc
     if result is None:
@@ -113,7 +114,7 @@ def parse_due(text: str, today: date, *, date_order: str | None = None) -> date:
     return result
 
 
-def _relative(phrase: str, today: date) -> date | None:
+def _relative(phrase: str, today: date, past: bool = False) -> date | None:
     if phrase in ("today", "now", "tonight"):
         return today
     if phrase in ("tomorrow", "tmrw", "tmr"):
@@ -131,6 +132,9 @@ def _relative(phrase: str, today: date) -> date | None:
     match = re.fullmatch(r"(?:in )?(\d+|a|an|one|two|three|four|five|six) (day|week|month|year)s?(?: from now| time)?", phrase)
     if match and (phrase.startswith("in ") or phrase.endswith(("from now", "time")) or match.group(1).isdigit()):
         count = NUMBER_WORDS.get(match.group(1)) or int(match.group(1))
+        if past and not phrase.startswith("in ") and not phrase.endswith(("from now", "time")):
+            # "3 weeks" for a day that has been: three weeks ago
+            return today - relativedelta(**{UNITS[match.group(2)]: count})
         return today + relativedelta(**{UNITS[match.group(2)]: count})
     match = re.fullmatch(r"(\d+|a|an|one|two|three|four|five|six) (day|week|month|year)s? ago", phrase)
     if match:
@@ -139,7 +143,8 @@ def _relative(phrase: str, today: date) -> date | None:
     match = re.fullmatch(r"(next|this|on|last)? ?([a-z]+)", phrase)
     if match and match.group(2) in WEEKDAYS:
         day = WEEKDAYS[match.group(2)]
-        if match.group(1) == "last":
+        if match.group(1) == "last" or (past and match.group(1) != "next"):
+            # for a day that has been, "tuesday" is the last one (never today)
             return today + relativedelta(days=-1, weekday=day(-1))
         # "friday" on a Friday means the next one: a commitment for today is rarely meant
         return today + relativedelta(days=1, weekday=day)
@@ -196,6 +201,10 @@ def _numeric(phrase: str, match: re.Match, today: date, order: str) -> tuple[dat
         raise DateError(f'Could not read "{_shown(phrase)}" as a date; try {EXAMPLES}.')
     else:
         year = today.year if third is None else int(third) + (2000 if len(third) == 2 else 0)
+        if third is not None and len(third) == 2 and year > today.year + LATEST_YEARS_AHEAD:
+            # "1/1/70" is 1970, as people write it, not 2070: a year further
+            # ahead than coach accepts is the last century's
+            year -= 100
         a, b = int(first), int(second)
         day, month = (a, b) if order == DAY_FIRST else (b, a)
         has_year = third is not None
@@ -243,6 +252,24 @@ def reading_note(text: str, day: date, date_order: str | None = None) -> str | N
         return None
     order = _order(date_order)
     return f"read as {day.day} {day.strftime('%B')}, {'day' if order == DAY_FIRST else 'month'} first"
+
+
+def other_reading(text: str, today: date, date_order: str | None = None) -> tuple[date, str] | None:
+    """For a date in numbers that reads both ways ("4/12"), the other reading
+    and how to type it so it reads that way; None when there is only one."""
+    phrase = _phrase(text)
+    match = _numbers(phrase)
+    if match is None or len(match.group(1)) > 2:
+        return None
+    first, sep, second, third = match.groups()
+    a, b = int(first), int(second)
+    if a == b or not (1 <= a <= 12 and 1 <= b <= 12):
+        return None
+    swapped = f"{second}{sep}{first}" + (f"{sep}{third}" if third else "")
+    try:
+        return _parse_date(swapped, today, False, _order(date_order)), swapped
+    except DateError:
+        return None
 
 
 def _given(phrase: str, result: date, today: date, order: str = MONTH_FIRST) -> tuple[bool, bool, bool]:

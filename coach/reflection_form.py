@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from dateutil.relativedelta import relativedelta
 
-from coach.dates import DateError, iso_day, parse_date, parse_due, short_date
+from coach.dates import DateError, iso_day, other_reading, parse_date, parse_due, reading_note, short_date
 from coach.method import Method, load_method
 from coach.models import Draft, Reflection
 from coach.schema import TEXT_MAX, too_long
@@ -62,6 +62,7 @@ class Field:
     agenda: str = ""  # the heading it is gathered under on the partner agenda, if any
     noun: str = ""  # how a message names it ("the evidence for “You understand me”"); else the label
     carried: bool = False  # left blank, the latest earlier answer still holds (the last partner talk)
+    has_been: bool = False  # a date that has been, read pointing back ("tuesday" is the last one); else one ahead
 
     # -- reading and writing a value ----------------------------------------------------
 
@@ -81,6 +82,10 @@ class Field:
     def set_on(self, target: Any, value: Any) -> None:
         """Set the value on a reflection or commitment (whichever this field's owner is)."""
         _set(target, self.path, value)
+
+    def read_date(self, text: str, today: date) -> date:
+        """A DATE field's text as a date, read the way the field points. Raises DateError."""
+        return parse_date(text, today, past=True) if self.has_been else parse_due(text, today)
 
     # -- showing a value ------------------------------------------------------------------
 
@@ -202,6 +207,12 @@ def _past_date(value: Any, today: date) -> str | None:
     except DateError as exc:
         return str(exc)
     if day > today:
+        other = other_reading(text, today)
+        if other is not None and other[0] <= today:
+            # "4/12" read day first is still to come; the other way round it has been
+            meant, typed = other
+            return (f'{short_date(day, today)} is still to come ({reading_note(text, day)}); for '
+                    f'{meant.day} {meant:%B} type "{typed}" or "{meant.day} {meant:%b}".')
         return f"{short_date(day, today)} is still to come; when was the last one? Leave it blank if none."
     return None
 
@@ -281,7 +292,7 @@ def build(method: Method) -> ReflectionForm:
             Field("last_partner_meeting", "Last partner talk", DATE, ON_REFLECTION,
                   ("lenses", "last_partner_meeting"),
                   placeholder='"3 weeks ago", "{day_before}", or blank',
-                  check=_past_date, carried=True),
+                  check=_past_date, carried=True, has_been=True),
             Field("unused_capacity", "Unused capacity", TEXT, ON_REFLECTION, ("lenses", "unused_capacity"),
                   placeholder="Unused capacity that came up, on either side", editable_later=True,
                   agenda="Unused capacity"),

@@ -288,3 +288,75 @@ def test_a_bad_order_is_a_programming_error():
 def test_reading_note(text, order, note):
     day = parse_date(text, MON, date_order=order)
     assert reading_note(text, day, order) == note
+
+
+# -- a day that has been (the last partner talk, --since) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("tuesday", date(2026, 11, 17)),  # the last one, not tomorrow (hostile pass 3)
+        ("Tuesday", date(2026, 11, 17)),
+        ("on friday", date(2026, 11, 20)),
+        ("this friday", date(2026, 11, 20)),
+        ("monday", date(2026, 11, 16)),  # on a Monday: last week's, never today
+        ("last tuesday", date(2026, 11, 17)),
+        ("3 weeks", date(2026, 11, 2)),  # for a day that has been: three weeks ago
+        ("3 weeks ago", date(2026, 11, 2)),
+        ("2 days", date(2026, 11, 21)),
+        ("yesterday", date(2026, 11, 22)),
+        ("1/1/25", date(2025, 1, 1)),
+    ],
+)
+def test_a_day_that_has_been(text, expected):
+    assert parse_date(text, MON, past=True, date_order="day-first") == expected
+
+
+def test_what_points_ahead_still_points_ahead_for_a_day_that_has_been():
+    # said ahead on purpose: the check of the field says it is still to come
+    assert parse_date("next friday", MON, past=True) == date(2026, 11, 27)
+    assert parse_date("in 3 weeks", MON, past=True) == date(2026, 12, 14)
+    # and without past nothing changed
+    assert parse_date("tuesday", MON) == date(2026, 11, 24)
+    assert parse_date("3 weeks", MON) == date(2026, 12, 14)
+
+
+@pytest.mark.parametrize("past", [True, False])
+def test_a_two_digit_year_too_far_ahead_is_the_last_centurys(past):
+    """"1/1/70" read as 2070; it is 1970, and 1970 is before coach's dates begin."""
+    with pytest.raises(DateError, match="1 Jan 1970 is too far away"):
+        parse_date("1/1/70", MON, past=past, date_order="day-first")
+    assert parse_date("1/1/27", MON, past=past, date_order="day-first") == date(2027, 1, 1)
+    assert parse_date("1/1/31", MON, past=past, date_order="day-first") == date(2031, 1, 1)  # within 5 years
+
+
+def test_the_other_reading_of_a_date_in_numbers():
+    from coach.dates import other_reading
+
+    assert other_reading("4/12", MON, "day-first") == (date(2026, 4, 12), "12/4")
+    assert other_reading("4.12.26", MON, "month-first") == (date(2026, 12, 4), "12.4.26")
+    assert other_reading("13/4", MON, "day-first") is None  # only one reading
+    assert other_reading("4/4", MON, "day-first") is None
+    assert other_reading("next friday", MON) is None
+
+
+def test_a_past_date_still_to_come_offers_the_reading_that_has_been(monkeypatch):
+    """"4/12" day first is 4 December, still to come on 23 November; 12 April has been."""
+    from coach import settings
+    from coach.reflection_form import reflection_form
+
+    talk = reflection_form().field("last_partner_meeting")
+    # the tests' setting: month first
+    assert talk.check("12/4", MON) == ('Fri 4 Dec is still to come (read as 4 December, month first); for 12 April '
+                                       'type "4/12" or "12 Apr".')
+    assert talk.check("next friday", MON).startswith("Fri 27 Nov is still to come; when was the last one?")
+    monkeypatch.setenv("COACH_DATE_ORDER", "day-first")
+    settings.reload()
+    try:
+        assert talk.check("4/12", MON) == ('Fri 4 Dec is still to come (read as 4 December, day first); for 12 '
+                                           'April type "12/4" or "12 Apr".')
+        assert talk.check("12/4", MON) is None
+    finally:
+        monkeypatch.setenv("COACH_DATE_ORDER", "month-first")
+        settings.reload()

@@ -285,3 +285,20 @@ async def test_keys_typed_before_the_launch_offers_are_not_covered_by_them(store
         for _ in range(5):
             await pilot.pause()
         assert isinstance(app.screen, ReflectionScreen), app.screen
+
+
+async def test_a_bare_weekday_for_the_last_partner_talk_is_the_last_one(store):
+    """Hostile pass 3: "tuesday" in the partner-talk field read as tomorrow, and was refused as still to come."""
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await on_step(app, pilot, client, FORM.step_index("meeting"))
+        field = screen.current.query_one("#last-partner-meeting")
+        field.focus()
+        await keys(pilot, "tuesday")
+        await pilot.pause()
+        echo = str(screen.current.query_one("#last-partner-meeting-echo").render())
+        assert echo.startswith("→ Tue 17 Nov"), echo
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen.draft.reflection.lenses.last_partner_meeting == "2026-11-17"

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Select, Static
 
-from coach.dates import DateError, describe, parse_date, parse_due, reading_note, short_iso
+from coach.dates import DateError, describe, parse_due, reading_note, short_iso
 from coach.insight import propose_verdict, shortfalls, strengths, weakest_aim
 from coach.method import Method
 from coach.models import Client, Draft, Reflection
@@ -231,7 +231,7 @@ class Step(CoachAccess, VerticalScroll, can_focus=False):
 
     def date_reading(self, field: Field, text: str) -> str:
         try:
-            day = parse_due(text, self.today) if field.owner == "draft" else parse_date(text, self.today)
+            day = field.read_date(text, self.today)
         except DateError:
             return ""
         note = reading_note(text, day)  # 4/12: say which of the two readings was taken
@@ -384,7 +384,7 @@ class MeetingStep(Step):
         if field.kind == DATE and value:
             # the ISO date when it reads as one; otherwise keep what was typed
             try:
-                return parse_date(value, self.today).isoformat()
+                return field.read_date(value, self.today).isoformat()
             except DateError:
                 return value
         return value
