@@ -111,8 +111,8 @@ def build_agenda(client: Client, reflections: Sequence[Reflection], method: Meth
     if not weak:
         lines.append("- What would make the next months even more useful for you?")
 
-    lines += ["", "## My open commitment", ""]
     commitments = [Commitment.from_dict(c) for c in client.summary.open_commitments]
+    lines += ["", "## My open commitments" if len(commitments) > 1 else "## My open commitment", ""]
     for commitment in commitments:
         line = f"- {_flat(commitment.action) or 'An action without words'}"
         details = []

@@ -145,3 +145,16 @@ def test_the_last_partner_talk_is_the_latest_on_record_not_the_newest_reflection
     ]
     agenda = build_agenda(client, history, load_method(), TODAY).splitlines()
     assert "Last partner conversation on record: Tue 3 Nov (2 weeks ago)." in agenda
+
+
+def test_two_open_commitments_are_headed_in_the_plural():
+    client = ana()
+    second = Commitment(action="Send the churn numbers", aim="valued", due="2026-12-11")
+    client.summary.open_commitments.append(second.to_dict())
+    text = build_agenda(client, history(client), load_method(), TODAY)
+    section = text.split("## My open commitments\n\n", 1)[1]
+    assert section.splitlines()[:2] == [
+        "- Ask Ana what a good quarter looks like (aimed at “You know me”, due Fri 4 Dec)",
+        "- Send the churn numbers (aimed at “You value me”, due Fri 11 Dec)",
+    ]
+    assert "## My open commitment\n" not in text

@@ -87,3 +87,51 @@ def test_review_list_wraps_names_and_aims_between_words(tmp_path: Path, capsys, 
     words = set(re.findall(r"[A-Za-z]+", out))
     for word in ("Lindqvist", "Okafor", "Helen", "committed", "Reciprocity", "learning", "disagreement", "checkout"):
         assert word in words, f"{word} split:\n{out}"
+
+
+async def test_a_long_verdict_reason_wraps_under_its_first_word(store) -> None:
+    """Seven weak beliefs make a reason longer than a line: its second line
+    hangs under the text, not under the bullet."""
+    from coach.reflection_form import reflection_form
+
+    client = store.add_client("Dana")
+    reflection = Reflection(client_id=client.id, date=TODAY.isoformat())
+    for key in reflection.beliefs:
+        reflection.beliefs[key] = BeliefScore(1, "")
+    draft = Draft(client_id=client.id, reflection=reflection, step=reflection_form().step_index("verdict"))
+    app = make_app(store, TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_step(app, pilot, client, draft)
+        lines = str(screen.query_one("#proposal").render()).splitlines()[1:]
+        assert len(lines) > len(draft.reflection.verdict_reasons), lines  # one at least is wrapped
+        for line in lines:
+            assert line.startswith(("  · ", "    ")) and not line.startswith("    ·"), lines
+            assert cell_len(line) <= screen.query_one("#proposal").content_size.width, line
+        await pilot.press("ctrl+q")
+
+
+async def test_the_picker_gives_each_client_one_line_with_the_date_whole(store) -> None:
+    from helpers.core_support import reflection
+    from textual.widgets import OptionList
+
+    from coach.ui.dialogs.client_picker import ClientPicker
+
+    names = [("Sofia Lindqvist", "Kestrel Outdoor"), ("Dr Helen Marsh", "St Aldric's Hospital Trust"),
+             ("Tom Okafor", "Fernwood Design Studio")]
+    for (name, organisation), day in zip(names, ("2026-11-08", "2026-11-19", "2026-11-20")):
+        client = store.add_client(name, organisation)
+        store.finish_reflection(reflection(client.id, day, 4), None)
+    for width in (80, 60):
+        app = make_app(store, TODAY)
+        async with app.run_test(size=(width, 24)) as pilot:
+            await pilot.pause()
+            app.push_screen(ClientPicker())
+            for _ in range(3):
+                await pilot.pause()
+            options = app.screen.query_one("#clients", OptionList)
+            rows = [str(options.get_option_at_index(n).prompt) for n in range(options.option_count - 1)]
+            assert len(rows) == 3
+            for row in rows:
+                assert "\n" not in row and cell_len(row) <= options.content_size.width - 2, (width, row)
+            assert any(row.endswith("last Sun 8 Nov (2 weeks ago)") for row in rows), rows
+            assert any(row.startswith("Sofia Lindqvist") for row in rows), rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from coach.dates import describe, iso_day
 from coach.models import Client
-from coach.textsafe import literal
+from coach.textsafe import literal, shorten
 from coach.ui.access import CoachAccess
 from coach.ui.dialogs.new_client import NewClientDialog
 from coach.ui.widgets.fields import TextField
@@ -63,13 +64,31 @@ class ClientPicker(CoachAccess, ModalScreen[Client | None]):
         options.highlighted = 0
 
     def _row(self, client: Client) -> Text:
-        text = literal(client.label, "bold")
+        """One line a client: the name shortened at a word to leave room for
+        when they were last reflected on, which is never split (it wrapped as
+        "Sun 8 / Nov")."""
         last = iso_day(client.summary.last_reflection_on)
-        if last:
-            text.append(f"  last reflected on {describe(last, self.coach.today)}", style="dim")
-        else:
-            text.append("  no reflection yet", style="dim")
+        when = f"last {describe(last, self.coach.today)}" if last else "no reflection yet"
+        # the list's width less the option's padding, and the scrollbar's when it has one
+        options = self.query_one("#clients", OptionList)
+        width = (options.content_size.width or self.coach.size.width - 16) - 2
+        if len(self.clients) + 1 > (options.content_size.height or len(self.clients) + 1):
+            width -= options.styles.scrollbar_size_vertical
+        room = width - cell_len(when) - 2
+        if room < 12:  # too narrow for both on one line: the date goes under the name
+            return literal(shorten(client.label, max(width, 1)), "bold").append(f"\n{when}", style="dim")
+        name = shorten(client.label, room)
+        text = literal(name, "bold")
+        text.append(" " * (width - cell_len(name) - cell_len(when)) + when, style="dim")
         return text
+
+    def on_resize(self) -> None:
+        # the rows are laid out for the width; the highlighted one stays so
+        options = self.query_one("#clients", OptionList)
+        highlighted = options.highlighted
+        self._fill(self.query_one("#filter", Input).value)
+        if highlighted is not None and highlighted < options.option_count:
+            options.highlighted = highlighted
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self.is_attached and event.value != self._filled_for:

@@ -10,6 +10,7 @@ through one place.
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 
 from rich.cells import cell_len
@@ -431,8 +432,10 @@ class VerdictStep(Step):
             text.append(f"  (press {hotkey} to agree, or choose another)")
         elif before and before != proposal.verdict:
             text.append(f"  (it was {method.verdict_name(before)} when you chose {method.verdict_name(chosen)})")
+        # each reason a bullet whose wrapped lines hang under its first word
+        room = max((self.query_one("#proposal").content_size.width or self.app.size.width - 4) - 4, 20)
         for reason in proposal.reasons:
-            text.append(f"\n  · {reason}")
+            text.append("\n  · " + "\n    ".join(textwrap.wrap(reason, room)))
         self.query_one("#proposal", Static).update(text)
         if not chosen:
             focus_now(self.widget(verdict))  # the decision comes first
