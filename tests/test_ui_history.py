@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import DataTable, Label, Static
 
 from coach.models import BeliefScore
+from coach.reflection_form import reflection_form
 from coach.store import Store
 from coach.ui.run import make_app
 from coach.ui.screens.history import HistoryScreen
@@ -90,14 +91,17 @@ async def test_correcting_a_typo_keeps_the_date_and_is_saved(tmp_path):
         await pilot.press("e")  # deliberately: edit mode
         await pilot.pause()
         assert past.editing
-        # the cursor starts after "You know me"'s evidence, its label in view
+        # as on returning to a step: the first empty field, its label in view
+        # (every belief has evidence; the partners' notes are empty)
         field = app.focused
-        assert field.id == "field-known_evidence" and field.cursor_location == field.document.end
-        labels = [label for label in past.query(".field-label").results(Label) if label.region.height]
-        assert labels and str(labels[0].content).startswith("You know me")
-        assert past.query_one("#past-edit").scroll_y == 0
-        # "Ana nev|r" → "Ana never"
-        await pilot.press("home", *["right"] * 7, "e")
+        assert field.id == "field-partners_notes", field
+        label = past.query_one("#past-edit").children[past.query_one("#past-edit").children.index(field) - 1]
+        assert str(label.content) == reflection_form().field("partners_notes").label
+        assert label.region.height and label.region.y >= past.query_one("#past-edit").region.y
+        # back to "You know me"'s evidence, past the other six: "Ana nev|r" → "Ana never"
+        await pilot.press(*["shift+tab"] * 7)
+        assert app.focused.id == "field-known_evidence"
+        await pilot.press(*["right"] * 7, "e")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not past.editing
@@ -241,3 +245,28 @@ async def test_an_unscored_belief_is_a_gap_never_a_middling_score(tmp_path):
         others = app.screen.query(".trend-row")[1]
         assert str(others.query_one(".trend-spark", Label).content) == "▆▆▆"
     store.close()
+
+
+async def test_a_correction_with_nothing_empty_starts_at_the_end_of_the_last_field(tmp_path):
+    from coach.ui.screens.past_reflection import correctable
+
+    with Store.open(tmp_path / "data") as store:
+        client = store.add_client("Ana Lima")
+        full = reflection(client.id, "2026-11-09", 3, verdict="steady")
+        for step in reflection_form().steps:
+            for field in correctable(step):
+                field.set_on(full, f"words for {field.key}")
+        store.finish_reflection(full, commitment("Send the churn numbers"))
+    store = Store.open(tmp_path / "data")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screen(pilot, PastReflectionScreen(client.id, full.id))
+        await pilot.press("e")
+        await pilot.pause()
+        field = app.focused
+        assert field.id == "commitment-action" and field.cursor_position == len("Send the churn numbers")
+        await pilot.press("space", "x", "ctrl+s")
+        await pilot.pause()
+    store.close()
+    with Store.open(tmp_path / "data", read_only=True) as saved:
+        assert saved.commitments(client.id)[0].action == "Send the churn numbers x"

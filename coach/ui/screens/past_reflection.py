@@ -109,18 +109,21 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
         await form.mount_all(self._form_widgets(self.reflection))
         self.query_one("#past-read").display = False
         form.display = True
-        # the cursor after the first field's text, as a correction usually
-        # adds or fixes a word there; its label and the note above stay in
-        # view (focus alone scrolled the label off)
-        first = form.query("NoteArea, TextField").first()
-        if isinstance(first, NoteArea):
-            first.move_cursor(first.document.end)
-        elif isinstance(first, TextField):
-            first.cursor_position = len(first.value)
-        self.set_focus(first)
+        # as on returning to a step: the first empty field, else the end of
+        # the last one, with its label in view (focus alone scrolled it off)
+        fields = list(form.query("NoteArea, TextField"))
+        target = next((f for f in fields if not (f.text if isinstance(f, NoteArea) else f.value).strip()),
+                      fields[-1] if fields else None)
+        if isinstance(target, NoteArea):
+            target.move_cursor(target.document.end)
+        elif isinstance(target, TextField):
+            target.cursor_position = len(target.value)
+        self.set_focus(target)
         self.load()
         self.refresh_bindings()
-        self.call_after_refresh(form.scroll_home, animate=False)
+        if target is not None:
+            label = form.children[form.children.index(target) - 1]
+            self.call_after_refresh(form.scroll_to_widget, label, animate=False, top=True)
 
     def _form_widgets(self, reflection: Reflection):
         method: Method = self.coach.method
