@@ -120,3 +120,90 @@ def test_keys_typed_while_coach_starts_on_a_real_terminal(tmp_path: Path) -> Non
     known = draft.reflection.beliefs["known"]
     assert (draft.client_id, known.score, known.evidence) == (acme.id, 4, "said so")
     assert os.stat(data / "drafts.json").st_mode & 0o077 == 0
+
+
+# -- hostile pass 4 -------------------------------------------------------------------------------
+
+
+async def settle_down(pilot, rounds: int = 30) -> None:
+    for _ in range(rounds):
+        await pilot.pause()
+    await pilot.pause(0.3)
+
+
+def burst(app, keys) -> None:
+    for key in keys:
+        app.post_message(as_key(key))
+
+
+async def test_a_burst_through_the_new_client_dialog_keeps_each_field_apart(store) -> None:
+    """"Delta", ctrl+n, "OrgDelta", Enter, "4ev", ctrl+n, "2more" at once: the
+    organisation went into the name (the dialog's focus came a turn late) or
+    was lost (ctrl+n created the client before the field had its keys)."""
+    store.add_client("Ben")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        burst(app, [*"Delta", "ctrl+n", *"OrgDelta", "enter", "4", "e", "v", "ctrl+n", "2", *"more"])
+        await settle_down(pilot)
+        assert isinstance(app.screen, ReflectionScreen), app.screen_stack
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+    [delta] = [c for c in store.clients() if c.name != "Ben"]
+    assert (delta.name, delta.organisation) == ("Delta", "OrgDelta")
+    [draft] = store.drafts()
+    beliefs = draft.reflection.beliefs
+    assert (beliefs["known"].score, beliefs["known"].evidence) == (4, "ev")
+    assert (beliefs["cared"].score, beliefs["cared"].evidence) == (2, "more")
+
+
+async def test_keys_typed_at_launch_go_to_the_review_that_opens(tmp_path: Path) -> None:
+    """"d" and a sentence typed while coach starts: they are the review's, as
+    they would have been had the user waited (they ran home's commands)."""
+    from helpers.weekly_seed import seed, stored_commitment
+
+    from coach.store import Store
+    from coach.ui.screens.review import ReviewScreen
+
+    data = tmp_path / "data"
+    people = seed(data)
+    with Store.open(data) as store:
+        app = make_app(store, TODAY)
+        async with app.run_test(size=SIZE) as pilot:
+            burst(app, ["d", *"hello", "space", *"world", "ctrl+n"])
+            await settle_down(pilot)
+            assert not isinstance(app.screen, ReviewScreen)  # saved, and nothing else was due
+    saved = stored_commitment(data, people.ana, people.ana_commitment)
+    assert (saved.status, saved.what_happened) == ("done", "hello world")
+
+
+async def test_r_typed_at_launch_resumes_the_unfinished_reflection(store) -> None:
+    from coach.models import Draft, Reflection
+
+    client = store.add_client("Dana")
+    store.save_draft(Draft(client_id=client.id, step=2, reflection=Reflection(client_id=client.id, date="2026-11-23")))
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        burst(app, ["r"])
+        await settle_down(pilot)
+        assert isinstance(app.screen, ReflectionScreen), app.screen_stack
+        assert app.screen.draft.step == 2
+
+
+async def test_keys_behind_the_summarys_enter_go_to_home(store) -> None:
+    """Enter Enter, "ntom", Enter: saved once, the second Enter held back, and
+    the rest picks Tom on home, as typed (all of it was dropped)."""
+    from test_ui_flow import at_summary, files
+
+    dana = store.add_client("Dana")
+    tom = store.add_client("Tom")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await at_summary(app, pilot, dana)
+        burst(app, ["enter", "enter", *"ntom", "enter"])
+        await settle_down(pilot)
+        assert isinstance(app.screen, ReflectionScreen) and app.screen.client.id == tom.id, app.screen_stack
+    reflections, _ = files(store.data_dir)
+    assert len(reflections) == 1

@@ -11,7 +11,6 @@ import time
 from dataclasses import replace
 from datetime import date
 
-from textual import _time as textual_time
 from textual import events
 from textual.app import App
 from textual.binding import Binding
@@ -22,6 +21,7 @@ from coach.method import Method, load_method
 from coach.models import Client, Draft, Reflection
 from coach.resources import style_file
 from coach.store import DataFileError, SaveError, Store
+from coach.ui.settle import settle
 from coach.ui.widgets.choices import Choices
 
 HANGUP_GRACE_SECONDS = 3.0
@@ -32,7 +32,9 @@ HANGUP_GRACE_SECONDS = 3.0
 KEY_FENCE_SECONDS = 0.4
 #: A screen that closes this soon after a key was closed by it.
 KEY_CLOSED_WITHIN = 1.0
-ENTER_HOLD_SECONDS = 0.5  # at most this long do keys typed behind a field's Enter wait for it
+LAUNCH_HOLD_SECONDS = 3.0  # at most this long are keys typed while coach starts held for its launch offers
+ENTER_HOLD_SECONDS = 0.5
+CONFIRM_KEYS = {"enter", "ctrl+n", "ctrl+s"}  # keys that finish a screen; a second right behind the first is the same intent  # at most this long do keys typed behind a field's Enter wait for it
 STYLE_FILES = ("base.tcss", "nocolor.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss", "review.tcss", "history.tcss", "clients.tcss")
 
 
@@ -91,9 +93,9 @@ class CoachApp(App[int]):
         self._last_key: tuple[str, float] = ("", 0.0)
         self._key_fence: tuple[str, float] = ("", 0.0)
         self._bound_key: tuple[str, float] = ("", 0.0)
-        self._closed_at = 0.0
         self._typed_ahead: list[events.Key | events.Paste] = []  # held while a screen is still opening
         self._holding = False
+        self._launching = True  # until home has made its launch offers (launch_finished)
         self._behind_enter: list[events.Key | events.Paste] = []
         self._enter_field = None  # the text field whose Enter is still being acted on
         # chosen before the first screen is styled, so home is not styled twice
@@ -118,6 +120,8 @@ class CoachApp(App[int]):
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self.hang_up)
         self.call_after_refresh(self.launch_done)
+        # should home never get to its launch (an error there), keys are not held for ever
+        self.set_timer(LAUNCH_HOLD_SECONDS, self.launch_finished)
         for warning in self.store.warnings:
             self.notify(warning, title="Privacy", severity="warning", timeout=12, markup=False)
         from coach.settings import current
@@ -134,11 +138,21 @@ class CoachApp(App[int]):
         if isinstance(event, events.Key) and not event.is_forwarded:
             now = time.monotonic()
             key, until = self._key_fence
-            if event.time < self._closed_at and not getattr(event, "coach_carried", False):
-                return  # typed before the last screen closed, in the same burst: meant for that screen
-            if event.key == key and now < until:
-                return  # the key that closed the last screen, again: it was meant for that one
+            if key:
+                # only the key right behind the closing one is fenced: "r" or a
+                # name typed after the summary's Enter are for home, and so is
+                # an Enter after them
+                self._key_fence = ("", 0.0)
+                if now < until and (event.key == key or {key, event.key} <= CONFIRM_KEYS):
+                    return  # the closing key again, or another that confirms: meant for the screen that closed
             self._last_key = (event.key, now)
+            if self._has_priority_binding(event.key) and not self._holding:
+                # a priority key runs here, in the app's loop, at once; the
+                # keys typed before it may still wait in the focused field's
+                # queue ("OrgDelta" then ctrl+n created the client without its
+                # organisation): they go in first, and if one of them was an
+                # Enter still being acted on, this key waits behind it
+                await settle(self)
             if self._hold_while_opening(event):
                 return
             event.coach_screen = self.screen  # where it was typed (see _on_key)
@@ -150,6 +164,10 @@ class CoachApp(App[int]):
             return
         await super().on_event(event)
 
+    def _has_priority_binding(self, key: str) -> bool:
+        return any(binding.priority for _, bindings in self.screen._binding_chain
+                   for binding in bindings.key_to_bindings.get(key, ()))
+
     def _hold_while_opening(self, event: events.Key | events.Paste) -> bool:
         """Keep keys that arrive while the screen on top is still being built,
         or while an Enter typed before them has not yet done what it does.
@@ -159,7 +177,7 @@ class CoachApp(App[int]):
         then the organisation's first letter, and put the rest into the name.
         Held keys are handed on, in order, once the screen on top is drawn.
         """
-        if self.screen.is_mounted and not self._holding:
+        if self.screen.is_mounted and not self._holding and not self._launching:
             return False
         self._typed_ahead.append(event)
         self._start_holding()
@@ -192,8 +210,8 @@ class CoachApp(App[int]):
         self.enter_done(message.field)
 
     def _hand_on_typed_ahead(self) -> None:
-        if self._enter_field is not None:
-            return  # enter_done calls again
+        if self._enter_field is not None or self._launching:
+            return  # enter_done or launch_finished calls again
         if not self.screen.is_mounted:
             self.call_after_refresh(self._hand_on_typed_ahead)
             return
@@ -202,7 +220,6 @@ class CoachApp(App[int]):
         self._behind_enter, self._typed_ahead, self._holding = [], [], False
         for event in held:
             again = events.Paste(event.text) if isinstance(event, events.Paste) else events.Key(event.key, event.character)
-            again.coach_carried = True  # held for the screen now on top: not a key for one that closed since
             self.post_message(again)
 
     async def _on_key(self, event: events.Key) -> None:
@@ -217,11 +234,17 @@ class CoachApp(App[int]):
         if typed_on is not None and typed_on is not self.screen:
             event.prevent_default()
             event.stop()
+            # a key that did nothing there is for the screen now on top, as if
+            # typed once it was there ("r" right behind the summary's Enter
+            # opens the review); only the closing key again is not (on_event)
+            self.post_message(events.Key(event.key, event.character))
 
-    @property
-    def typed_yet(self) -> bool:
-        """Whether any key has come in since coach started."""
-        return bool(self._last_key[0])
+    def launch_finished(self) -> None:
+        """Home has offered what it offers at launch: the keys typed while
+        coach started go on, to the offer if there is one."""
+        if self._launching:
+            self._launching = False
+            self.call_after_refresh(self._hand_on_typed_ahead)
 
     async def _check_bindings(self, key: str, priority: bool = False) -> bool:
         # which key last ran a binding: with keys typed ahead, the last key
@@ -242,7 +265,6 @@ class CoachApp(App[int]):
             if bound and now - bound_when < KEY_CLOSED_WITHIN:
                 key = bound  # the key whose binding is running now, or ran last
             self._key_fence = (key, now + KEY_FENCE_SECONDS)
-            self._closed_at = textual_time.get_time()  # the clock Textual stamps each event with
         return super().pop_screen()
 
     def launch_done(self) -> None:

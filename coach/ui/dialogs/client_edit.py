@@ -46,7 +46,7 @@ class ClientEditDialog(CoachAccess, ModalScreen[Client | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
+        self.set_focus(self.query_one("#name", Input))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -44,7 +44,7 @@ class ClientPicker(CoachAccess, ModalScreen[Client | None]):
     def on_mount(self) -> None:
         self.clients = self.coach.store.clients()
         self._fill("")
-        self.query_one("#filter", Input).focus()
+        self.set_focus(self.query_one("#filter", Input))
 
     def _fill(self, typed: str) -> None:
         self._filled_for = typed

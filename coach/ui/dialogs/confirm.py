@@ -35,7 +35,7 @@ class ConfirmDialog(CoachAccess, ModalScreen[bool]):
                 yield Button(Text("No (n)"), variant="primary", id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.set_focus(self.query_one("#no", Button))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

@@ -41,7 +41,7 @@ class NewClientDialog(CoachAccess, ModalScreen[Client | None]):
 
     def on_mount(self) -> None:
         # named already (what was typed in the picker): what comes next is the organisation
-        self.query_one("#organisation" if self.initial_name.strip() else "#name", Input).focus()
+        self.set_focus(self.query_one("#organisation" if self.initial_name.strip() else "#name", Input))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "name":

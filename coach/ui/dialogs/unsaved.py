@@ -49,7 +49,7 @@ class UnsavedDialog(CoachAccess, ModalScreen[str]):
                 yield Button(Text("Stay (ctrl+l)"), id="stay")
 
     def on_mount(self) -> None:
-        self.query_one("#retry", Button).focus()
+        self.set_focus(self.query_one("#retry", Button))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         {"retry": lambda: self.action_choose("retry"), "file": self.action_to_file,

@@ -67,7 +67,7 @@ class AgendaScreen(CoachAccess, Screen):
         self.query_one("#agenda-title", Static).update(title)
         self.query_one("#agenda-text", Static).update(agenda_view(self.markdown))
         self.query_one("#agenda-path", Input).value = agenda_filename(client, self.coach.today)
-        self.query_one("#agenda-body").focus()
+        self.set_focus(self.query_one("#agenda-body"))
 
     def action_copy(self) -> None:
         if not self.markdown:

@@ -52,7 +52,7 @@ class ClientsScreen(CoachAccess, Screen):
         table.add_column("Reflections", width=11, key="count")
         table.add_column("Last", width=11, key="last")  # "30 Nov 2025"
         self.load()
-        table.focus()
+        self.set_focus(table)
 
     def on_screen_resume(self) -> None:
         self.load()

@@ -218,17 +218,20 @@ class HomeScreen(CoachAccess, Screen):
     # -- at launch ---------------------------------------------------------------
 
     def launch(self) -> None:
-        """An unfinished reflection first, then what has come due."""
-        if self.coach.screen is not self or self.coach.typed_yet:
-            # keys typed during the launch already opened something, or are on
-            # their way: an offer shown now would cover it or take them (a
-            # review took "n" as Not done and a name as what happened). What
-            # is due stays in the This-week panel.
-            return
-        if self.coach.store.read_only:
-            return  # nothing could be saved; the This-week panel shows what is due
-        if not self.offer_drafts(then=self.offer_review):
-            self.offer_review()
+        """An unfinished reflection first, then what has come due.
+
+        Keys typed while coach starts are held until this has run (see
+        CoachApp.launch_finished), so they go to the offer, as they would
+        have had the user waited for it."""
+        try:
+            if self.coach.screen is not self:
+                return  # something was opened before the launch got here; an offer would cover it
+            if self.coach.store.read_only:
+                return  # nothing could be saved; the This-week panel shows what is due
+            if not self.offer_drafts(then=self.offer_review):
+                self.offer_review()
+        finally:
+            self.coach.launch_finished()
 
     def offer_drafts(self, then=None) -> bool:
         """Offer the newest unfinished reflection; True when a dialog was shown."""

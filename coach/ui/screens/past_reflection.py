@@ -65,7 +65,7 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
     def on_mount(self) -> None:
         self.load()
         self.query_one("#past-edit").display = False
-        self.query_one("#past-read").focus()
+        self.set_focus(self.query_one("#past-read"))
 
     def load(self) -> None:
         store = self.coach.store
@@ -214,7 +214,7 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
         self.query_one("#past-read").display = True
         self.load()
         self.refresh_bindings()
-        self.query_one("#past-read").focus()
+        self.set_focus(self.query_one("#past-read"))
 
     async def action_cancel_edit(self) -> None:
         await settle(self.app)

@@ -65,7 +65,7 @@ class PortfolioScreen(CoachAccess, Screen):
         for key in BELIEF_KEYS:
             table.add_column(SHORT_NAMES[key], width=6, key=key)
         self.load()
-        table.focus()
+        self.set_focus(table)
 
     def on_screen_resume(self) -> None:
         self.load()
