@@ -207,3 +207,43 @@ async def test_keys_behind_the_summarys_enter_go_to_home(store) -> None:
         assert isinstance(app.screen, ReflectionScreen) and app.screen.client.id == tom.id, app.screen_stack
     reflections, _ = files(store.data_dir)
     assert len(reflections) == 1
+
+
+async def test_after_going_back_a_score_then_letters_add_to_the_end_of_the_evidence(store) -> None:
+    """"hello there", Next, Back, "3X": the X went before the evidence."""
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.start_reflection(client)
+        await settle_down(pilot, 5)
+        burst(app, [*"hello", "space", *"there", "ctrl+n", "ctrl+p", "3", "X"])
+        await settle_down(pilot)
+        known = app.screen.draft.reflection.beliefs["known"]
+        app.screen.current.store(app.screen.draft)
+        assert (known.score, known.evidence) == (3, "hello thereX")
+
+
+async def test_a_burst_with_shift_tab_on_a_resumed_step_rescores_and_adds_to_the_evidence(store) -> None:
+    """On a resumed draft, " q4", shift+tab, "5Z" in one burst: the digit is
+    the score and the Z ends the evidence (the shift+tab was sometimes
+    overtaken, and the 5 went into the text)."""
+    from coach.models import BeliefScore, Draft, Reflection
+
+    client = store.add_client("Priya")
+    reflection = Reflection(client_id=client.id, date=TODAY.isoformat())
+    reflection.beliefs["known"] = BeliefScore(4, "more")
+    store.save_draft(Draft(client_id=client.id, reflection=reflection))
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle_down(pilot, 5)
+        burst(app, ["escape"])  # not now, to the resume offer
+        await settle_down(pilot, 5)
+        await pilot.press("n")
+        await pilot.pause()
+        burst(app, [*"priya", "enter", "space", "q", "4", "shift+tab", "5", "Z"])
+        await settle_down(pilot)
+        assert isinstance(app.screen, ReflectionScreen), app.screen_stack
+        app.screen.current.store(app.screen.draft)
+        known = app.screen.draft.reflection.beliefs["known"]
+        assert (known.score, known.evidence) == (5, "more q4Z")
