@@ -135,3 +135,23 @@ async def test_the_picker_gives_each_client_one_line_with_the_date_whole(store) 
                 assert "\n" not in row and cell_len(row) <= options.content_size.width - 2, (width, row)
             assert any(row.endswith("last Sun 8 Nov (2 weeks ago)") for row in rows), rows
             assert any(row.startswith("Sofia Lindqvist") for row in rows), rows
+
+
+async def test_the_unsaved_dialog_shows_all_four_buttons_whole_at_80_columns(store) -> None:
+    from textual.widgets import Button
+
+    from coach.ui.dialogs.unsaved import UnsavedDialog
+
+    app = make_app(store, TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(UnsavedDialog("The disk is full.", "/home/someone/coach-unsaved-abc.json"))
+        for _ in range(3):
+            await pilot.pause()
+        row = app.screen.query_one(".buttons")
+        buttons = list(app.screen.query(Button))
+        assert len(buttons) == 4
+        inside = row.content_region
+        for button in buttons:
+            region = button.region
+            assert region.width >= cell_len(str(button.label)) and region.right <= inside.right, (button.label, region, inside)

@@ -43,10 +43,11 @@ class UnsavedDialog(CoachAccess, ModalScreen[str]):
             yield TextField(value=self.suggested_path, id="path")
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="buttons"):
-                yield Button(Text("Retry (ctrl+r)"), variant="primary", id="retry")
-                yield Button(Text("Save to file (ctrl+s)"), id="file")
-                yield Button(Text("Discard (ctrl+d)"), variant="error", id="discard")
-                yield Button(Text("Stay (ctrl+l)"), id="stay")
+                # short labels, keys as the footer writes them: all four fit 80 columns
+                yield Button(Text("Retry ^r"), variant="primary", id="retry")
+                yield Button(Text("Save to file ^s"), id="file")
+                yield Button(Text("Discard ^d"), variant="error", id="discard")
+                yield Button(Text("Stay ^l"), id="stay")
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#retry", Button))

@@ -221,6 +221,8 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
 
         folders = fallback_folders(self.coach.store.data_dir)
         folder = folders[0] if folders else Path.home()
+        # the dialog says why itself; the toast saying it too covered its path and buttons
+        self.coach.clear_notifications()
         self.coach.push_screen(UnsavedDialog(reason, str(suggested_path(folder))), chosen)
 
     # -- saving ----------------------------------------------------------------
