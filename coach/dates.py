@@ -100,7 +100,7 @@ def _parse_date(text: str, today: date, ahead: bool, order: str, past: bool = Fa
     except (ValueError, OverflowError) as exc:  # "in 99999 years": past the calendar's end
         raise DateError(f'"{_shown(phrase)}" is too far away to be meant; try {EXAMPLES}.') from exc
     if result is None:
-        result = _calendar(phrase, today, ahead, order)
+        result = _calendar(phrase, today, ahead, order, past)
     if result.year < EARLIEST_YEAR or result > today + relativedelta(years=LATEST_YEARS_AHEAD):
         raise DateError(f"{short_date(result, today)} is too far away to be meant; check the year.")
     return result
@@ -125,6 +125,10 @@ def _relative(phrase: str, today: date, past: bool = False) -> date | None:
         return today + relativedelta(days=1, weekday=MO)
     if phrase in ("next month",):
         return today + relativedelta(months=1, day=1)
+    if phrase == "last week":
+        return today - relativedelta(weeks=1)
+    if phrase == "last month":
+        return today - relativedelta(months=1)
     if phrase in ("end of week", "end of the week", "this week"):
         return today + relativedelta(weekday=FR)
     if phrase in ("end of month", "end of the month", "this month"):
@@ -151,7 +155,7 @@ def _relative(phrase: str, today: date, past: bool = False) -> date | None:
     return None
 
 
-def _calendar(phrase: str, today: date, ahead: bool, order: str) -> date:
+def _calendar(phrase: str, today: date, ahead: bool, order: str, past: bool = False) -> date:
     if not re.search(r"\d", phrase) or not phrase.isprintable():
         # dateutil skips a control character: "1\x000" would read as the 10th
         raise DateError(f'Could not read "{_shown(phrase)}" as a date; try {EXAMPLES}.')
@@ -175,10 +179,27 @@ def _calendar(phrase: str, today: date, ahead: bool, order: str) -> date:
             moved = next((later for later in (result + relativedelta(months=n) for n in (1, 2))
                           if later.day == result.day), None)
         result = moved or result + relativedelta(years=1)
+    if past and not has_year and result > today and not _both_ways(numbers):
+        # "25 Dec" for a day that has been is last year's, as "4 Dec" due is
+        # next year's; "4/12", which reads both ways, is refused with the
+        # other reading offered instead (reflection_form._past_date)
+        moved = None
+        if day_given and not month_given and not year_given:
+            moved = next((earlier for earlier in (result - relativedelta(months=n) for n in (1, 2))
+                          if earlier.day == result.day), None)
+        result = moved or result - relativedelta(years=1)
     if named and named != {result.weekday()}:
         names = " or ".join(calendar.day_name[n] for n in sorted(named))
         raise DateError(f"That is {describe(result, today)}, not a {names}; check the date.")
     return result
+
+
+def _both_ways(numbers: re.Match | None) -> bool:
+    """A date in numbers whose day and month could be either way round ("4/12")."""
+    if numbers is None or len(numbers.group(1)) > 2:
+        return False
+    a, b = int(numbers.group(1)), int(numbers.group(3))
+    return a != b and 1 <= a <= 12 and 1 <= b <= 12
 
 
 def _numbers(phrase: str) -> re.Match | None:

@@ -360,3 +360,26 @@ def test_a_past_date_still_to_come_offers_the_reading_that_has_been(monkeypatch)
     finally:
         monkeypatch.setenv("COACH_DATE_ORDER", "month-first")
         settings.reload()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("25 Dec", date(2025, 12, 25)),  # a day that has been: last year's Christmas, not next month's
+        ("12/12", date(2025, 12, 12)),  # reads the same both ways
+        ("24", date(2026, 10, 24)),  # only a day: the last month that had it
+        ("last month", date(2026, 10, 23)),
+        ("last week", date(2026, 11, 16)),
+    ],
+)
+def test_a_day_that_has_been_without_its_year(text, expected):
+    assert parse_date(text, MON, past=True, date_order="day-first") == expected
+    # and pointing ahead, as before
+    if text in ("25 Dec", "12/12"):
+        assert parse_date(text, MON, date_order="day-first") == expected.replace(year=2026)
+
+
+def test_a_date_that_reads_both_ways_is_not_moved_back_a_year():
+    """"4/12" day first is still to come; moved to last December it would hide
+    the reading that has been (12 April), which the field's check offers."""
+    assert parse_date("4/12", MON, past=True, date_order="day-first") == date(2026, 12, 4)

@@ -302,3 +302,25 @@ async def test_a_bare_weekday_for_the_last_partner_talk_is_the_last_one(store):
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert screen.draft.reflection.lenses.last_partner_meeting == "2026-11-17"
+
+
+async def test_a_due_date_read_a_year_ahead_offers_the_nearer_reading(store):
+    """Hostile pass 4: "1/12" due, on 2 December day first, read as next
+    December without a word about 12 January. Here (month first, 23 Nov):
+    "11/1" is 1 November next year; the other reading is 11 January."""
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await on_step(app, pilot, client, FORM.step_index("commitment"))
+        screen.current.query_one("#due-text").focus()
+        await pilot.pause()
+        await keys(pilot, "11/1")
+        await pilot.pause()
+        echo = str(screen.current.query_one("#due-text-echo").render())
+        assert echo.startswith("→ Mon 1 Nov 2027"), echo
+        assert echo.endswith('read as 1 November, month first; for 11 January type "1/11"'), echo
+        await pilot.press(*["backspace"] * 4)
+        await keys(pilot, "12/4")  # 4 December, nearer than 12 April: nothing more to say
+        await pilot.pause()
+        echo = str(screen.current.query_one("#due-text-echo").render())
+        assert echo.endswith("read as 4 December, month first"), echo

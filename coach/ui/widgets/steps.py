@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Select, Static
 
-from coach.dates import DateError, describe, parse_due, reading_note, short_iso
+from coach.dates import DateError, describe, other_reading, parse_due, reading_note, short_iso
 from coach.insight import propose_verdict, shortfalls, strengths, weakest_aim
 from coach.method import Method
 from coach.models import Client, Draft, Reflection
@@ -236,6 +236,15 @@ class Step(CoachAccess, VerticalScroll, can_focus=False):
         except DateError:
             return ""
         note = reading_note(text, day)  # 4/12: say which of the two readings was taken
+        other = other_reading(text, self.today) if note else None
+        if other is not None:
+            # the other way round is nearer ("1/12" due read as next December; 12 January is in six weeks)
+            try:
+                alt = field.read_date(other[1], self.today)
+            except DateError:
+                alt = None
+            if alt is not None and abs((alt - self.today).days) < abs((day - self.today).days):
+                note += f'; for {alt.day} {alt:%B} type "{other[1]}"'
         return describe(day, self.today) + (f" · {note}" if note else "")
 
     def blank_date_hint(self, field: Field) -> str:
