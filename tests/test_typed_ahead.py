@@ -247,3 +247,29 @@ async def test_a_burst_with_shift_tab_on_a_resumed_step_rescores_and_adds_to_the
         app.screen.current.store(app.screen.draft)
         known = app.screen.draft.reflection.beliefs["known"]
         assert (known.score, known.evidence) == (5, "more q4Z")
+
+
+async def test_a_typed_zero_width_joiner_stays_in_the_text(store) -> None:
+    """"👩‍👩‍👧" typed (not pasted) arrives as five keys; the two joiners are not
+    printable and were dropped, leaving three separate faces."""
+    family = "\U0001f469\u200d\U0001f469\u200d\U0001f467"
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("ctrl+n")  # a new client, nothing typed
+        await settle_down(pilot, 5)
+        for char in family:
+            app.post_message(events.Key(char, char))
+            await pilot.pause()
+        await pilot.press("ctrl+n")  # create
+        await settle_down(pilot, 5)
+        assert isinstance(app.screen, ReflectionScreen), app.screen_stack
+        for char in "a" + family:
+            app.post_message(events.Key(char, char))
+            await pilot.pause()
+        app.screen.current.store(app.screen.draft)
+        assert app.screen.draft.reflection.beliefs["known"].evidence == "a" + family
+    [client] = store.clients()
+    assert client.name == family

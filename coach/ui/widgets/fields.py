@@ -11,11 +11,21 @@ merely opening a draft never rewrites it.
 
 from __future__ import annotations
 
+import unicodedata
+
 from textual import events
 from textual.message import Message
 from textual.widgets import Input, TextArea
 
 from coach.textsafe import pictured, unpictured
+
+
+def _joiner(event: events.Key) -> bool:
+    """A typed format character (the zero-width joiner inside "👩‍👩‍👧", say):
+    not printable, so Textual's fields dropped it, though it is part of the
+    text. Those that could mislead (U+202E) become pictures like any other."""
+    char = event.character
+    return bool(char) and len(char) == 1 and not event.is_printable and unicodedata.category(char) == "Cf"
 
 
 class TextField(Input):
@@ -56,6 +66,11 @@ class TextField(Input):
         if event.key == "enter" and hasattr(self.app, "hold_keys_behind_enter"):
             self._entered = True
             self.app.hold_keys_behind_enter(self)
+        if _joiner(event):
+            event.stop()
+            event.prevent_default()
+            self.insert_text_at_cursor(event.character)
+            return
         await super()._on_key(event)
 
     async def action_submit(self) -> None:
@@ -105,6 +120,15 @@ class TextField(Input):
 class NoteArea(TextArea):
     """A multi-line field with the same promises as TextField. Tabs stay tabs:
     TextArea draws them itself."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if _joiner(event) and not self.read_only:
+            event.stop()
+            event.prevent_default()
+            if result := self._replace_via_keyboard(self._shown(event.character), *self.selection):
+                self.move_cursor(result.end_location)
+            return
+        await super()._on_key(event)
 
     def __init__(self, text: str = "", **kwargs) -> None:
         kwargs.setdefault("soft_wrap", True)
