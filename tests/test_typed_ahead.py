@@ -30,6 +30,26 @@ def as_key(key: str) -> events.Key:
     return events.Key(key, {"enter": "\r", "space": " "}.get(key, key if len(key) == 1 else None))
 
 
+async def settle_down(pilot, rounds: int = 30) -> None:
+    for _ in range(rounds):
+        await pilot.pause()
+    await pilot.pause(0.3)
+
+
+def burst(app, keys) -> None:
+    for key in keys:
+        app.post_message(as_key(key))
+
+
+async def in_picker_burst(app, pilot, keys) -> None:
+    """From home, open the picker, then send `keys` in one burst and let them land."""
+    await pilot.pause()
+    await pilot.press("n")
+    await pilot.pause()
+    burst(app, keys)
+    await settle_down(pilot)
+
+
 def test_a_line_feed_is_read_as_enter() -> None:
     """Enter typed before coach has made the terminal raw arrives as LF (the
     tty turns CR into LF); Textual called it ctrl+j and nothing took it."""
@@ -48,13 +68,8 @@ async def test_keys_typed_at_launch_create_the_client_and_start_the_reflection(s
     store.add_client("Dana")
     app = make_app(store, TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        for key in TYPED:  # all in the queue before home has even been mounted
-            app.post_message(as_key(key))
-        for _ in range(40):
-            await pilot.pause()
-            if isinstance(app.screen, ReflectionScreen) and app.screen.draft.reflection.beliefs["known"].evidence:
-                break
-        await pilot.pause(0.3)
+        burst(app, TYPED)  # all in the queue before home has even been mounted
+        await settle_down(pilot, 40)
         assert isinstance(app.screen, ReflectionScreen), app.screen_stack
         await pilot.press("ctrl+l")  # save for later
         await pilot.pause()
@@ -73,14 +88,7 @@ async def test_keys_behind_enter_in_the_picker_go_to_the_reflection(store) -> No
     store.add_client("Ben")
     app = make_app(store, TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("n")
-        await pilot.pause()
-        for key in ["D", "a", "enter", "3", "m", "e", "t"]:
-            app.post_message(as_key(key))
-        for _ in range(20):
-            await pilot.pause()
-        await pilot.pause(0.3)
+        await in_picker_burst(app, pilot, ["D", "a", "enter", "3", "m", "e", "t"])
         assert isinstance(app.screen, ReflectionScreen), app.screen_stack
         assert app.screen.client.id == dana.id
         await pilot.press("ctrl+l")
@@ -125,17 +133,6 @@ def test_keys_typed_while_coach_starts_on_a_real_terminal(tmp_path: Path) -> Non
 # -- hostile pass 4 -------------------------------------------------------------------------------
 
 
-async def settle_down(pilot, rounds: int = 30) -> None:
-    for _ in range(rounds):
-        await pilot.pause()
-    await pilot.pause(0.3)
-
-
-def burst(app, keys) -> None:
-    for key in keys:
-        app.post_message(as_key(key))
-
-
 async def test_a_burst_through_the_new_client_dialog_keeps_each_field_apart(store) -> None:
     """"Delta", ctrl+n, "OrgDelta", Enter, "4ev", ctrl+n, "2more" at once: the
     organisation went into the name (the dialog's focus came a turn late) or
@@ -143,11 +140,7 @@ async def test_a_burst_through_the_new_client_dialog_keeps_each_field_apart(stor
     store.add_client("Ben")
     app = make_app(store, TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("n")
-        await pilot.pause()
-        burst(app, [*"Delta", "ctrl+n", *"OrgDelta", "enter", "4", "e", "v", "ctrl+n", "2", *"more"])
-        await settle_down(pilot)
+        await in_picker_burst(app, pilot, [*"Delta", "ctrl+n", *"OrgDelta", "enter", "4", "e", "v", "ctrl+n", "2", *"more"])
         assert isinstance(app.screen, ReflectionScreen), app.screen_stack
         await pilot.press("ctrl+l")
         await pilot.pause()

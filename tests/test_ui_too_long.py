@@ -62,7 +62,9 @@ async def test_an_edited_organisation_over_the_limit(store) -> None:
     assert store.client(client.id).organisation == "Harbour"
 
 
-async def test_a_review_outcome_over_the_limit(tmp_path: Path) -> None:
+async def review_done_with(tmp_path: Path, pasted: str) -> tuple[Path, object, str]:
+    """The review at launch: Done, `pasted` as what happened, Enter twice.
+    Returns the data folder, the seeded people, and the line under the form."""
     data = tmp_path / "data"
     people = seed(data)
     with Store.open(data) as store:
@@ -70,26 +72,21 @@ async def test_a_review_outcome_over_the_limit(tmp_path: Path) -> None:
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, ReviewScreen)
             await pilot.press("d")  # Done; on to what happened
-            await paste(pilot, "z" * (TEXT_MAX + 1))
+            await paste(pilot, pasted)
             await pilot.press("enter", "enter")
             await pilot.pause()
-            assert isinstance(app.screen, ReviewScreen)
-            in_user_words(str(app.screen.query_one("#problem").render()).removeprefix("✗ "), "What happened",
-                          TEXT_MAX + 1, TEXT_MAX)
+            problem = str(app.screen.query_one("#problem").render()) if isinstance(app.screen, ReviewScreen) else ""
+    return data, people, problem
+
+
+async def test_a_review_outcome_over_the_limit(tmp_path: Path) -> None:
+    data, people, problem = await review_done_with(tmp_path, "z" * (TEXT_MAX + 1))
+    in_user_words(problem.removeprefix("✗ "), "What happened", TEXT_MAX + 1, TEXT_MAX)
     assert stored_commitment(data, people.ana, people.ana_commitment).status == "open"
 
 
 async def test_a_review_outcome_keeps_pasted_control_characters_exactly(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    people = seed(data)
-    with Store.open(data) as store:
-        app = make_app(store, TODAY)
-        async with app.run_test(size=SIZE) as pilot:
-            await wait_for(pilot, ReviewScreen)
-            await pilot.press("d")
-            await paste(pilot, "red \x1b[31m text")
-            await pilot.press("enter", "enter")
-            await pilot.pause()
+    data, people, _ = await review_done_with(tmp_path, "red \x1b[31m text")
     # shown as a picture on screen, stored as pasted
     assert stored_commitment(data, people.ana, people.ana_commitment).what_happened == "red \x1b[31m text"
 
