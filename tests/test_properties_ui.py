@@ -220,7 +220,12 @@ async def _hostile_everywhere(name: str, organisation: str, evidence: str, actio
                     # the label whole, or shortened (at a word where it has one) to fit the row
                     rest = progress[len(head):]
                     assert rest == label or (rest.endswith("…") and label.startswith(rest[:-1])), (rest, label)
-                await pilot.pause()
+                # the footer is rebuilt for the summary's keys a moment after the
+                # step is shown (on a loaded machine, more than one pause)
+                for _ in range(20):
+                    await pilot.pause()
+                    if "Save " in screen_rows(app)[-1]:
+                        break
                 rows = assert_no_raw_controls(app)  # the summary, on screen
                 assert_layout(app, rows)
         finally:
