@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from textual import events
 
+from coach.reflection_form import reflection_form
 from coach.ui.run import make_app, paste_keeping_parser
 from coach.ui.screens.reflect import ReflectionScreen
 
@@ -266,3 +267,67 @@ async def test_a_typed_zero_width_joiner_stays_in_the_text(store) -> None:
         assert app.screen.draft.reflection.beliefs["known"].evidence == "a" + family
     [client] = store.clients()
     assert client.name == family
+
+
+async def test_keys_behind_the_new_client_dialogs_ctrl_n_go_to_the_first_step(store) -> None:
+    """Hostile pass 5: "Echo", ctrl+n, "OrgE", ctrl+n (Create), "3abc"...: the
+    key right behind Create was lost, or its digit scored a later step."""
+    store.add_client("Ben")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await in_picker_burst(app, pilot, [*"Echo", "ctrl+n", *"OrgE", "ctrl+n", "3", *"abc", "ctrl+n", "2", *"def"])
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+    [draft] = store.drafts()
+    beliefs = draft.reflection.beliefs
+    assert [(beliefs[k].score, beliefs[k].evidence) for k in ("known", "cared")] == [(3, "abc"), (2, "def")]
+
+
+async def resumed_and_finished(tmp_path: Path):
+    """A draft at its summary, and a commitment due: the launch offers the draft first."""
+    from helpers.weekly_seed import seed
+
+    from coach.models import Commitment, Draft, Reflection
+    from coach.store import Store
+
+    data = tmp_path / "data"
+    people = seed(data)
+    store = Store.open(data)
+    steps = len(reflection_form().steps)
+    draft = Draft(client_id=people.carla, step=steps - 1, due_text="friday",
+                  reflection=Reflection(client_id=people.carla, date=TODAY.isoformat(), verdict="steady"),
+                  commitment=Commitment(action="Call Carla", aim="known"))
+    store.save_draft(draft)
+    app = make_app(store, TODAY)
+    return store, app, people
+
+
+async def test_after_a_resumed_reflection_keys_typed_on_stay_on_home(tmp_path: Path) -> None:
+    """Hostile pass 5: r, then Enter Enter, more letters and Enter: the review
+    of what is due opened after the save and took the letters (an "n" as Not
+    done, the rest as what happened)."""
+    from coach.ui.screens.review import ReviewScreen
+
+    store, app, people = await resumed_and_finished(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        burst(app, ["r"])
+        await settle_down(pilot)
+        assert isinstance(app.screen, ReflectionScreen)
+        burst(app, ["enter", "enter", *"bo", "enter"])
+        await settle_down(pilot)
+        await settle_down(pilot)
+        assert not isinstance(app.screen, ReviewScreen), app.screen_stack
+    store.close()
+
+
+async def test_after_a_resumed_reflection_the_review_of_what_is_due_follows(tmp_path: Path) -> None:
+    from coach.ui.screens.review import ReviewScreen
+
+    store, app, people = await resumed_and_finished(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        burst(app, ["r"])
+        await settle_down(pilot)
+        await pilot.press("enter")  # save, and nothing more typed
+        await settle_down(pilot)
+        assert isinstance(app.screen, ReviewScreen), app.screen_stack
+    store.close()

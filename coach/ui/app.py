@@ -95,6 +95,10 @@ class CoachApp(App[int]):
         self._bound_key: tuple[str, float] = ("", 0.0)
         self._typed_ahead: list[events.Key | events.Paste] = []  # held while a screen is still opening
         self._holding = False
+        self._keys_in = 0  # keys come in so far, each numbered as it comes
+        self._handling_index = 0  # the number of the key whose handling runs now, or ran last
+        self._closed_by: int | None = None  # the number of the key that closed the last screen
+        self._settled_on = None  # the screen on top at the last look, while keys are held
         self._launching = True  # until home has made its launch offers (launch_finished)
         self._behind_enter: list[events.Key | events.Paste] = []
         self._enter_field = None  # the text field whose Enter is still being acted on
@@ -146,6 +150,8 @@ class CoachApp(App[int]):
                 if now < until and (event.key == key or {key, event.key} <= CONFIRM_KEYS):
                     return  # the closing key again, or another that confirms: meant for the screen that closed
             self._last_key = (event.key, now)
+            self._keys_in += 1
+            event.coach_index = self._keys_in
             if self._has_priority_binding(event.key) and not self._holding:
                 # a priority key runs here, in the app's loop, at once; the
                 # keys typed before it may still wait in the focused field's
@@ -162,10 +168,23 @@ class CoachApp(App[int]):
             return
         if isinstance(event, events.Paste) and isinstance(self.focused, Choices) and self.focused.spill_paste(event):
             return
+        top = self.screen if isinstance(event, events.Key) and not event.is_forwarded else None
+        if top is not None:
+            self._handling_index = getattr(event, "coach_index", self._handling_index)  # for a priority binding
         await super().on_event(event)
+        if top is not None and self.screen is not top and self._has_priority_binding_on(top, event.key):
+            # a priority key closed or opened a screen (ctrl+n, Create): what
+            # comes next may take a few turns (the dialog, then the picker,
+            # close; the reflection opens), and the keys behind it are for
+            # where that ends, not for a screen on the way
+            self._start_holding()
 
     def _has_priority_binding(self, key: str) -> bool:
-        return any(binding.priority for _, bindings in self.screen._binding_chain
+        return self._has_priority_binding_on(self.screen, key)
+
+    @staticmethod
+    def _has_priority_binding_on(screen, key: str) -> bool:
+        return any(binding.priority for _, bindings in screen._binding_chain
                    for binding in bindings.key_to_bindings.get(key, ()))
 
     def _hold_while_opening(self, event: events.Key | events.Paste) -> bool:
@@ -186,6 +205,7 @@ class CoachApp(App[int]):
     def _start_holding(self) -> None:
         if not self._holding:
             self._holding = True
+            self._settled_on = None
             self.call_after_refresh(self._hand_on_typed_ahead)
 
     def hold_keys_behind_enter(self, field) -> None:
@@ -212,7 +232,9 @@ class CoachApp(App[int]):
     def _hand_on_typed_ahead(self) -> None:
         if self._enter_field is not None or self._launching:
             return  # enter_done or launch_finished calls again
-        if not self.screen.is_mounted:
+        if not self.screen.is_mounted or self._settled_on is not self.screen:
+            # the same screen on top, mounted, at two refreshes in a row: the change has come to rest
+            self._settled_on = self.screen if self.screen.is_mounted else None
             self.call_after_refresh(self._hand_on_typed_ahead)
             return
         # the keys that had reached the field were typed before those held here
@@ -230,6 +252,7 @@ class CoachApp(App[int]):
         # the summary started a reflection from home. It was meant for a
         # screen that has gone.
         # (Textual calls App._on_key after this one unless the default is prevented.)
+        self._handling_index = getattr(event, "coach_index", self._handling_index)
         typed_on = getattr(event, "coach_screen", None)
         if typed_on is not None and typed_on is not self.screen:
             event.prevent_default()
@@ -238,6 +261,10 @@ class CoachApp(App[int]):
             # typed once it was there ("r" right behind the summary's Enter
             # opens the review); only the closing key again is not (on_event)
             self.post_message(events.Key(event.key, event.character))
+
+    def typed_since_close(self) -> bool:
+        """Whether keys came in after the one that closed the last screen."""
+        return self._closed_by is not None and self._keys_in > self._closed_by
 
     def launch_finished(self) -> None:
         """Home has offered what it offers at launch: the keys typed while
@@ -265,6 +292,7 @@ class CoachApp(App[int]):
             if bound and now - bound_when < KEY_CLOSED_WITHIN:
                 key = bound  # the key whose binding is running now, or ran last
             self._key_fence = (key, now + KEY_FENCE_SECONDS)
+            self._closed_by = self._handling_index
         return super().pop_screen()
 
     def launch_done(self) -> None:

@@ -248,7 +248,12 @@ class HomeScreen(CoachAccess, Screen):
                     def done(saved: bool | None) -> None:
                         self._reflection_done(saved)
                         if then is not None:
-                            then()
+                            # once the keys already on their way are in: if the
+                            # user typed on past the key that closed the
+                            # reflection, those keys are for home, and the
+                            # review would take them (the This-week panel
+                            # still shows what is due)
+                            self.call_after_refresh(lambda: None if self.coach.typed_since_close() else then())
 
                     self.coach.start_reflection(client, draft, done)
                     return
