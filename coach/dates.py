@@ -179,10 +179,9 @@ def _calendar(phrase: str, today: date, ahead: bool, order: str, past: bool = Fa
             moved = next((later for later in (result + relativedelta(months=n) for n in (1, 2))
                           if later.day == result.day), None)
         result = moved or result + relativedelta(years=1)
-    if past and not has_year and result > today and not _both_ways(numbers):
-        # "25 Dec" for a day that has been is last year's, as "4 Dec" due is
-        # next year's; "4/12", which reads both ways, is refused with the
-        # other reading offered instead (reflection_form._past_date)
+    if past and not has_year and result > today:
+        # "25 Dec" (or "4/12" day first) for a day that has been is last
+        # year's, as "4 Dec" due is next year's
         moved = None
         if day_given and not month_given and not year_given:
             moved = next((earlier for earlier in (result - relativedelta(months=n) for n in (1, 2))
@@ -192,14 +191,6 @@ def _calendar(phrase: str, today: date, ahead: bool, order: str, past: bool = Fa
         names = " or ".join(calendar.day_name[n] for n in sorted(named))
         raise DateError(f"That is {describe(result, today)}, not a {names}; check the date.")
     return result
-
-
-def _both_ways(numbers: re.Match | None) -> bool:
-    """A date in numbers whose day and month could be either way round ("4/12")."""
-    if numbers is None or len(numbers.group(1)) > 2:
-        return False
-    a, b = int(numbers.group(1)), int(numbers.group(3))
-    return a != b and 1 <= a <= 12 and 1 <= b <= 12
 
 
 def _numbers(phrase: str) -> re.Match | None:

@@ -342,25 +342,25 @@ def test_the_other_reading_of_a_date_in_numbers():
 
 
 def test_a_past_date_still_to_come_offers_the_reading_that_has_been(monkeypatch):
-    """"4/12" day first is 4 December, still to come on 23 November; 12 April has been."""
+    """"12/4/26" month first is 4 December 2026, still to come on 23 November;
+    12 April 2026 has been."""
     from coach import settings
     from coach.reflection_form import reflection_form
 
     talk = reflection_form().field("last_partner_meeting")
     # the tests' setting: month first
-    assert talk.check("12/4", MON) == ('Fri 4 Dec is still to come (read as 4 December, month first); for 12 April '
-                                       'type "4/12" or "12 Apr".')
+    assert talk.check("12/4/26", MON) == ('Fri 4 Dec is still to come (read as 4 December, month first); for 12 '
+                                          'April type "4/12/26" or "12 Apr".')
+    assert talk.check("12/4", MON) is None  # no year: last December's
     assert talk.check("next friday", MON).startswith("Fri 27 Nov is still to come; when was the last one?")
     monkeypatch.setenv("COACH_DATE_ORDER", "day-first")
     settings.reload()
     try:
-        assert talk.check("4/12", MON) == ('Fri 4 Dec is still to come (read as 4 December, day first); for 12 '
-                                           'April type "12/4" or "12 Apr".')
-        assert talk.check("12/4", MON) is None
+        assert talk.check("4/12/26", MON).endswith('for 12 April type "12/4/26" or "12 Apr".')
+        assert talk.check("12/4/26", MON) is None
     finally:
         monkeypatch.setenv("COACH_DATE_ORDER", "month-first")
         settings.reload()
-
 
 @pytest.mark.parametrize(
     "text, expected",
@@ -379,7 +379,8 @@ def test_a_day_that_has_been_without_its_year(text, expected):
         assert parse_date(text, MON, date_order="day-first") == expected.replace(year=2026)
 
 
-def test_a_date_that_reads_both_ways_is_not_moved_back_a_year():
-    """"4/12" day first is still to come; moved to last December it would hide
-    the reading that has been (12 April), which the field's check offers."""
-    assert parse_date("4/12", MON, past=True, date_order="day-first") == date(2026, 12, 4)
+def test_a_date_that_reads_both_ways_is_moved_back_a_year_like_any_other():
+    """"4/12" day first is 4 December, as "4 Dec" is: last year's for a day
+    that has been (the field's echo names the other reading, 12 April)."""
+    assert parse_date("4/12", MON, past=True, date_order="day-first") == date(2025, 12, 4)
+    assert parse_date("4 Dec", MON, past=True, date_order="day-first") == date(2025, 12, 4)

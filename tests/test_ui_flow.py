@@ -324,3 +324,23 @@ async def test_a_due_date_read_a_year_ahead_offers_the_nearer_reading(store):
         await pilot.pause()
         echo = str(screen.current.query_one("#due-text-echo").render())
         assert echo.endswith("read as 4 December, month first"), echo
+
+
+async def test_the_partner_talk_names_only_another_reading_it_would_take(store):
+    """Hostile pass 5: "4/12" was refused while "4 Dec" read as last December,
+    and "12/4" offered "4/12", which the field then refused. Month first here."""
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await on_step(app, pilot, client, FORM.step_index("meeting"))
+        field = screen.current.query_one("#last-partner-meeting")
+        echo = screen.current.query_one("#last-partner-meeting-echo")
+        field.focus()
+        await keys(pilot, "12/4")  # 4 December: last year's; 12 April is nearer and has been
+        await pilot.pause()
+        assert str(echo.render()) == ('→ Thu 4 Dec 2025 (12 months ago) · read as 4 December, month first; '
+                                      'for 12 April type "4/12"'), str(echo.render())
+        await pilot.press(*["backspace"] * 4)
+        await keys(pilot, "4/12")  # 12 April; the other reading, last December, is further away
+        await pilot.pause()
+        assert str(echo.render()).endswith("read as 12 April, month first"), str(echo.render())

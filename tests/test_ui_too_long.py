@@ -104,3 +104,28 @@ async def test_an_objective_over_the_limit(store) -> None:
         [note] = [n for n in notes if "characters long" in n]
         in_user_words(note.removeprefix("The terms were not saved. "), "An objective", TEXT_MAX + 1, TEXT_MAX)
     assert store.client(client.id).objectives == []
+
+
+async def test_no_toast_covers_the_dialog_that_asks_what_to_do(store) -> None:
+    """Hostile pass 5: ctrl+q right behind an over-long paste opened the
+    unsaved dialog under a toast saying what the dialog says."""
+    from coach.ui.dialogs.unsaved import UnsavedDialog
+    from coach.ui.screens.reflect import ReflectionScreen
+
+    client = store.add_client("Dana")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        app.start_reflection(client)
+        await wait_for(pilot, ReflectionScreen)
+        await pilot.press("4")
+        await paste(pilot, "w" * (TEXT_MAX + 1))
+        await pilot.press("ctrl+q")
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, UnsavedDialog)
+        await pilot.pause(1.5)  # past the draft's autosave
+        assert isinstance(app.screen, UnsavedDialog)
+        assert [n.message for n in app._notifications] == []
+        await pilot.press("ctrl+l")  # stay
+        await pilot.pause()

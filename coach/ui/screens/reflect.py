@@ -221,8 +221,9 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
 
         folders = fallback_folders(self.coach.store.data_dir)
         folder = folders[0] if folders else Path.home()
-        # the dialog says why itself; the toast saying it too covered its path and buttons
-        self.coach.clear_notifications()
+        # the dialog says why itself; the toast saying it too covered its path
+        # and buttons (a notification is queued, so it is cleared once it is in)
+        self.coach.call_later(self.coach.clear_notifications)
         self.coach.push_screen(UnsavedDialog(reason, str(suggested_path(folder))), chosen)
 
     # -- saving ----------------------------------------------------------------
@@ -240,7 +241,9 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
                 raise SaveError(too_long)
             self.coach.store.save_draft(self.draft)
         except SaveError as exc:
-            if str(exc) != self.last_save_problem:  # say it once, not at every pause in typing
+            if str(exc) != self.last_save_problem and self.app.screen is self:
+                # said once, not at every pause in typing; not over the dialog
+                # that asks what to do about it (it says why itself)
                 self.coach.notify(f"The draft was not saved. {exc} What you typed is still here.",
                                   title="Not saved", severity="error", timeout=15, markup=False)
             self.last_save_problem = str(exc)

@@ -243,7 +243,9 @@ class Step(CoachAccess, VerticalScroll, can_focus=False):
                 alt = field.read_date(other[1], self.today)
             except DateError:
                 alt = None
-            if alt is not None and abs((alt - self.today).days) < abs((day - self.today).days):
+            # only a reading the field would take, and only when it is nearer
+            if (alt is not None and field.problem(other[1], self.today) is None
+                    and abs((alt - self.today).days) < abs((day - self.today).days)):
                 note += f'; for {alt.day} {alt:%B} type "{other[1]}"'
         return describe(day, self.today) + (f" · {note}" if note else "")
 
