@@ -33,8 +33,8 @@ KEY_FENCE_SECONDS = 0.4
 #: A screen that closes this soon after a key was closed by it.
 KEY_CLOSED_WITHIN = 1.0
 LAUNCH_HOLD_SECONDS = 3.0  # at most this long are keys typed while coach starts held for its launch offers
-ENTER_HOLD_SECONDS = 0.5
-CONFIRM_KEYS = {"enter", "ctrl+n", "ctrl+s"}  # keys that finish a screen; a second right behind the first is the same intent  # at most this long do keys typed behind a field's Enter wait for it
+ENTER_HOLD_SECONDS = 0.5  # at most this long do keys typed behind a field's Enter wait for it
+CONFIRM_KEYS = {"enter", "ctrl+n", "ctrl+s"}  # keys that finish a screen; a second right behind the first is the same intent
 STYLE_FILES = ("base.tcss", "nocolor.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss", "review.tcss", "history.tcss", "clients.tcss")
 
 

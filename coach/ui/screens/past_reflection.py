@@ -24,7 +24,7 @@ from coach.textsafe import literal
 from coach.ui.access import CoachAccess
 from coach.ui.dialogs.confirm import ConfirmDialog
 from coach.ui.settle import settle
-from coach.ui.widgets.fields import NoteArea, TextField
+from coach.ui.widgets.fields import NoteArea, TextField, cursor_to_end
 
 # each commitment text: its field, its label, and what a message calls it
 COMMITMENT_TEXTS = (
@@ -114,10 +114,7 @@ class PastReflectionScreen(CoachAccess, Screen[bool]):
         fields = list(form.query("NoteArea, TextField"))
         target = next((f for f in fields if not (f.text if isinstance(f, NoteArea) else f.value).strip()),
                       fields[-1] if fields else None)
-        if isinstance(target, NoteArea):
-            target.move_cursor(target.document.end)
-        elif isinstance(target, TextField):
-            target.cursor_position = len(target.value)
+        cursor_to_end(target)
         self.set_focus(target)
         self.load()
         self.refresh_bindings()

@@ -18,6 +18,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
+from coach.ui.widgets.fields import cursor_to_end
+
 
 @dataclass(frozen=True)
 class Option:
@@ -84,7 +86,8 @@ class Choices(Widget, can_focus=True):
         if self.advance_on_pick:
             move = getattr(self.screen, "move_focus", None)
             move(1) if move else self.screen.focus_next()
-            _to_end(self.screen.focused)
+            # after going back, "3X" scored and put the X before the evidence
+            cursor_to_end(self.screen.focused)
 
     def action_move(self, step: int) -> None:
         values = [o.value for o in self.options]
@@ -117,7 +120,7 @@ class Choices(Widget, can_focus=True):
         self._spilled_at = monotonic()
         if self.screen.focused is not target:
             self.screen.set_focus(target)
-            _to_end(target)
+            cursor_to_end(target)
         if hasattr(target, "insert_text_at_cursor"):
             target.insert_text_at_cursor(char)
         else:
@@ -139,15 +142,6 @@ class Choices(Widget, can_focus=True):
         chain = self.screen.focus_chain
         after = chain[chain.index(self) + 1:] if self in chain else []
         return next((w for w in after if isinstance(w, (Input, TextArea))), None)
-
-
-def _to_end(widget) -> None:
-    """The cursor after a field's text: what is typed next adds to it (after
-    going back, "3X" scored and put the X before the evidence)."""
-    if isinstance(widget, TextArea):
-        widget.move_cursor(widget.document.end)
-    elif isinstance(widget, Input):
-        widget.cursor_position = len(widget.value)
 
 
 def score_options(labels: dict[int, str]) -> list[Option]:

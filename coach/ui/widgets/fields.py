@@ -28,6 +28,14 @@ def _joiner(event: events.Key) -> bool:
     return bool(char) and len(char) == 1 and not event.is_printable and unicodedata.category(char) == "Cf"
 
 
+def cursor_to_end(widget) -> None:
+    """The cursor after a field's text, so what is typed next adds to it."""
+    if isinstance(widget, TextArea):
+        widget.move_cursor(widget.document.end)
+    elif isinstance(widget, Input):
+        widget.cursor_position = len(widget.value)
+
+
 class TextField(Input):
     """A one-line field: no select-all on focus, control characters shown, not sent.
 

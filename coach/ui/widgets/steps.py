@@ -29,7 +29,7 @@ from coach.reflection_form import Step as StepSpec
 from coach.textsafe import literal, shorten, visible
 from coach.ui.access import CoachAccess
 from coach.ui.widgets.choices import Choices
-from coach.ui.widgets.fields import NoteArea, TextField
+from coach.ui.widgets.fields import NoteArea, TextField, cursor_to_end
 
 GUESS_HINT = "No evidence yet: this score is a guess."
 
@@ -199,10 +199,7 @@ class Step(CoachAccess, VerticalScroll, can_focus=False):
         target = texts[-1] if texts else fields[0]
         widget = self.widget(target)
         focus_now(widget)
-        if isinstance(widget, NoteArea):
-            widget.move_cursor(widget.document.end)
-        elif isinstance(widget, TextField):
-            widget.cursor_position = len(widget.value)
+        cursor_to_end(widget)
 
     def focusable(self, field: Field) -> bool:
         return not (field.kind == CHOICE and isinstance(self.widget(field), Select))
