@@ -51,10 +51,14 @@ class ClientPicker(CoachAccess, ModalScreen[Client | None]):
         needle = typed.strip().casefold()
         options = self.query_one("#clients", OptionList)
         options.clear_options()
+        # the list's width less the option's padding, and the scrollbar's when it has one
+        width = (options.content_size.width or self.coach.size.width - 16) - 2
+        if len(self.clients) + 1 > (options.content_size.height or len(self.clients) + 1):
+            width -= options.styles.scrollbar_size_vertical
         for client in self.clients:
             if needle and needle not in client.name.casefold() and needle not in client.organisation.casefold():
                 continue
-            options.add_option(Option(self._row(client), id=client.id))
+            options.add_option(Option(self._row(client, width), id=client.id))
         label = Text("+ New client")
         if typed.strip():
             label.append(" named ")
@@ -63,17 +67,12 @@ class ClientPicker(CoachAccess, ModalScreen[Client | None]):
         options.add_option(Option(label, id=NEW))
         options.highlighted = 0
 
-    def _row(self, client: Client) -> Text:
-        """One line a client: the name shortened at a word to leave room for
-        when they were last reflected on, which is never split (it wrapped as
-        "Sun 8 / Nov")."""
+    def _row(self, client: Client, width: int) -> Text:
+        """One line of `width` cells a client: the name shortened at a word to
+        leave room for when they were last reflected on, which is never split
+        (it wrapped as "Sun 8 / Nov")."""
         last = iso_day(client.summary.last_reflection_on)
         when = f"last {describe(last, self.coach.today)}" if last else "no reflection yet"
-        # the list's width less the option's padding, and the scrollbar's when it has one
-        options = self.query_one("#clients", OptionList)
-        width = (options.content_size.width or self.coach.size.width - 16) - 2
-        if len(self.clients) + 1 > (options.content_size.height or len(self.clients) + 1):
-            width -= options.styles.scrollbar_size_vertical
         room = width - cell_len(when) - 2
         if room < 12:  # too narrow for both on one line: the date goes under the name
             return literal(shorten(client.label, max(width, 1)), "bold").append(f"\n{when}", style="dim")
