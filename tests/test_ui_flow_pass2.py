@@ -224,18 +224,28 @@ async def test_a_letter_on_a_choice_row_goes_to_the_next_text_field(store):
     assert lenses["objectives_agreed"] == lenses["metrics_tracked"] == ""  # "n" picked nothing
 
 
-async def test_letters_on_the_score_row_go_to_the_evidence(store):
+async def on_the_score_row(store, send) -> tuple[dict, object]:
+    """A new reflection on its first step, focus on the score row: `send(app)`,
+    then leave. Returns what the draft holds for the first belief, and the
+    widget that had focus just before leaving."""
     client = store.add_client("Dana")
     app = make_app(store, TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await start(app, pilot, client)
         assert app.focused.id == "score"
-        burst(app, "a", "s", "k", "e", "d", "space", "2")  # the digit is text once in the evidence
+        send(app)
         for _ in range(5):
             await pilot.pause()
+        focused = app.focused
         await leave(pilot)
     _, [draft] = files(store.data_dir)
-    assert draft["reflection"]["beliefs"]["known"] == {"score": None, "evidence": "asked 2"}
+    return draft["reflection"]["beliefs"]["known"], focused
+
+
+async def test_letters_on_the_score_row_go_to_the_evidence(store):
+    # the digit is text once in the evidence
+    known, _ = await on_the_score_row(store, lambda app: burst(app, "a", "s", "k", "e", "d", "space", "2"))
+    assert known == {"score": None, "evidence": "asked 2"}
 
 
 async def test_the_partner_talk_date_messages_point_back(store):
@@ -303,18 +313,11 @@ def test_a_paste_with_escape_characters_arrives_whole():
 async def test_a_paste_on_the_score_row_lands_in_the_evidence_with_its_lines(store):
     from textual import events
 
-    client = store.add_client("Dana")
-    app = make_app(store, TODAY)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(app, pilot, client)
-        assert app.focused.id == "score"
-        app.post_message(events.Paste("line one\rline two\r\nthree"))  # a terminal sends line breaks as CR
-        for _ in range(3):
-            await pilot.pause()
-        assert isinstance(app.focused, NoteArea)
-        await leave(pilot)
-    _, [draft] = files(store.data_dir)
-    assert draft["reflection"]["beliefs"]["known"] == {"score": None, "evidence": "line one\nline two\nthree"}
+    # a terminal sends pasted line breaks as CR
+    known, focused = await on_the_score_row(
+        store, lambda app: app.post_message(events.Paste("line one\rline two\r\nthree")))
+    assert isinstance(focused, NoteArea)
+    assert known == {"score": None, "evidence": "line one\nline two\nthree"}
 
 
 async def test_enter_in_a_field_that_stays_keeps_what_follows(store):
