@@ -22,6 +22,7 @@ from coach.models import Client, Draft, Reflection
 from coach.resources import style_file
 from coach.store import DataFileError, SaveError, Store
 from coach.ui.settle import settle
+from coach.ui.typeahead import KeysAhead
 from coach.ui.widgets.choices import Choices
 
 HANGUP_GRACE_SECONDS = 3.0
@@ -32,8 +33,6 @@ HANGUP_GRACE_SECONDS = 3.0
 KEY_FENCE_SECONDS = 0.4
 #: A screen that closes this soon after a key was closed by it.
 KEY_CLOSED_WITHIN = 1.0
-LAUNCH_HOLD_SECONDS = 3.0  # at most this long are keys typed while coach starts held for its launch offers
-ENTER_HOLD_SECONDS = 0.5  # at most this long do keys typed behind a field's Enter wait for it
 CONFIRM_KEYS = {"enter", "ctrl+n", "ctrl+s"}  # keys that finish a screen; a second right behind the first is the same intent
 STYLE_FILES = ("base.tcss", "nocolor.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss", "review.tcss", "history.tcss", "clients.tcss")
 
@@ -57,6 +56,13 @@ NO_COLOR_THEME = replace(
         "button-focus-text-style": "bold reverse",
     },
 )
+
+
+def _priority_bound(screen, key: str) -> bool:
+    """Whether `key` has a priority binding on `screen` (or the app): such a
+    key runs in the app's own loop as soon as it is read."""
+    return any(binding.priority for _, bindings in screen._binding_chain
+               for binding in bindings.key_to_bindings.get(key, ()))
 
 
 class CoachApp(App[int]):
@@ -92,16 +98,12 @@ class CoachApp(App[int]):
         self.handle_signals = handle_signals
         self._last_key: tuple[str, float] = ("", 0.0)
         self._key_fence: tuple[str, float] = ("", 0.0)
-        self._bound_key: tuple[str, float] = ("", 0.0)
-        self._typed_ahead: list[events.Key | events.Paste] = []  # held while a screen is still opening
-        self._holding = False
+        # the key whose binding ran last: its name, when, and its number
+        self._bound_key: tuple[str, float, int] = ("", 0.0, 0)
         self._keys_in = 0  # keys come in so far, each numbered as it comes
         self._handling_index = 0  # the number of the key whose handling runs now, or ran last
         self._closed_by: int | None = None  # the number of the key that closed the last screen
-        self._settled_on = None  # the screen on top at the last look, while keys are held
-        self._launching = True  # until home has made its launch offers (launch_finished)
-        self._behind_enter: list[events.Key | events.Paste] = []
-        self._enter_field = None  # the text field whose Enter is still being acted on
+        self.keys_ahead = KeysAhead(self)
         # chosen before the first screen is styled, so home is not styled twice
         if self.no_color:
             self.theme = NO_COLOR_THEME.name
@@ -124,8 +126,7 @@ class CoachApp(App[int]):
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self.hang_up)
         self.call_after_refresh(self.launch_done)
-        # should home never get to its launch (an error there), keys are not held for ever
-        self.set_timer(LAUNCH_HOLD_SECONDS, self.launch_finished)
+        self.keys_ahead.start()
         for warning in self.store.warnings:
             self.notify(warning, title="Privacy", severity="warning", timeout=12, markup=False)
         from coach.settings import current
@@ -152,97 +153,35 @@ class CoachApp(App[int]):
             self._last_key = (event.key, now)
             self._keys_in += 1
             event.coach_index = self._keys_in
-            if self._has_priority_binding(event.key) and not self._holding:
+            if _priority_bound(self.screen, event.key) and not self.keys_ahead.holding:
                 # a priority key runs here, in the app's loop, at once; the
                 # keys typed before it may still wait in the focused field's
                 # queue ("OrgDelta" then ctrl+n created the client without its
                 # organisation): they go in first, and if one of them was an
                 # Enter still being acted on, this key waits behind it
                 await settle(self)
-            if self._hold_while_opening(event):
+            if self.keys_ahead.keep(event):
                 return
             event.coach_screen = self.screen  # where it was typed (see _on_key)
             if isinstance(self.focused, Choices) and self.focused.spill(event):
                 return  # a letter on a choice row, gone on to the text field with focus
-        if isinstance(event, events.Paste) and self._hold_while_opening(event):
+        if isinstance(event, events.Paste) and self.keys_ahead.keep(event):
             return
         if isinstance(event, events.Paste) and isinstance(self.focused, Choices) and self.focused.spill_paste(event):
             return
         top = self.screen if isinstance(event, events.Key) and not event.is_forwarded else None
         if top is not None:
-            self._handling_index = getattr(event, "coach_index", self._handling_index)  # for a priority binding
+            self._handling_index = event.coach_index  # a priority binding runs in what follows
         await super().on_event(event)
-        if top is not None and self.screen is not top and self._has_priority_binding_on(top, event.key):
+        if top is not None and self.screen is not top and _priority_bound(top, event.key):
             # a priority key closed or opened a screen (ctrl+n, Create): what
             # comes next may take a few turns (the dialog, then the picker,
             # close; the reflection opens), and the keys behind it are for
             # where that ends, not for a screen on the way
-            self._start_holding()
-
-    def _has_priority_binding(self, key: str) -> bool:
-        return self._has_priority_binding_on(self.screen, key)
-
-    @staticmethod
-    def _has_priority_binding_on(screen, key: str) -> bool:
-        return any(binding.priority for _, bindings in screen._binding_chain
-                   for binding in bindings.key_to_bindings.get(key, ()))
-
-    def _hold_while_opening(self, event: events.Key | events.Paste) -> bool:
-        """Keep keys that arrive while the screen on top is still being built,
-        or while an Enter typed before them has not yet done what it does.
-
-        Until then a key has nowhere to go or goes to the wrong field: typed
-        ahead at launch, "n", a name, Enter and an organisation lost the Enter,
-        then the organisation's first letter, and put the rest into the name.
-        Held keys are handed on, in order, once the screen on top is drawn.
-        """
-        if self.screen.is_mounted and not self._holding and not self._launching:
-            return False
-        self._typed_ahead.append(event)
-        self._start_holding()
-        return True
-
-    def _start_holding(self) -> None:
-        if not self._holding:
-            self._holding = True
-            self._settled_on = None
-            self.call_after_refresh(self._hand_on_typed_ahead)
-
-    def hold_keys_behind_enter(self, field) -> None:
-        """A text field's Enter is on its way to whatever it does (choose,
-        create, move on): keys typed after it wait until that is done."""
-        self._enter_field = field
-        self._start_holding()
-        # should the field's message never arrive (its screen closed first), the keys still go on
-        self.set_timer(ENTER_HOLD_SECONDS, lambda: self.enter_done(field))
-
-    def held_behind_enter(self, event: events.Key | events.Paste) -> None:
-        """A key that was already on its way to the field when its Enter came."""
-        self._behind_enter.append(event)
-
-    def enter_done(self, field) -> None:
-        field.enter_done()
-        if self._enter_field is field:
-            self._enter_field = None
-            self.call_after_refresh(self._hand_on_typed_ahead)
+            self.keys_ahead.hold()
 
     def on_text_field_enter_done(self, message) -> None:
-        self.enter_done(message.field)
-
-    def _hand_on_typed_ahead(self) -> None:
-        if self._enter_field is not None or self._launching:
-            return  # enter_done or launch_finished calls again
-        if not self.screen.is_mounted or self._settled_on is not self.screen:
-            # the same screen on top, mounted, at two refreshes in a row: the change has come to rest
-            self._settled_on = self.screen if self.screen.is_mounted else None
-            self.call_after_refresh(self._hand_on_typed_ahead)
-            return
-        # the keys that had reached the field were typed before those held here
-        held = self._behind_enter + self._typed_ahead
-        self._behind_enter, self._typed_ahead, self._holding = [], [], False
-        for event in held:
-            again = events.Paste(event.text) if isinstance(event, events.Paste) else events.Key(event.key, event.character)
-            self.post_message(again)
+        self.keys_ahead.enter_done(message.field)
 
     async def _on_key(self, event: events.Key) -> None:
         # A key no widget took bubbles back here, and Textual then tries the
@@ -266,19 +205,12 @@ class CoachApp(App[int]):
         """Whether keys came in after the one that closed the last screen."""
         return self._closed_by is not None and self._keys_in > self._closed_by
 
-    def launch_finished(self) -> None:
-        """Home has offered what it offers at launch: the keys typed while
-        coach started go on, to the offer if there is one."""
-        if self._launching:
-            self._launching = False
-            self.call_after_refresh(self._hand_on_typed_ahead)
-
     async def _check_bindings(self, key: str, priority: bool = False) -> bool:
         # which key last ran a binding: with keys typed ahead, the last key
         # to come in is often not the one that closed the screen (fencing
         # off the last letter typed ahead lost it)
         before = self._bound_key
-        self._bound_key = (key, time.monotonic())
+        self._bound_key = (key, time.monotonic(), self._handling_index)
         ran = await super()._check_bindings(key, priority)
         if not ran:
             self._bound_key = before
@@ -288,11 +220,12 @@ class CoachApp(App[int]):
         key, when = self._last_key
         now = time.monotonic()
         if key and now - when < KEY_CLOSED_WITHIN:  # a key closed this screen (not a timer, not a save in the background)
-            bound, bound_when = self._bound_key
+            bound, bound_when, bound_index = self._bound_key
+            closed_by = self._handling_index
             if bound and now - bound_when < KEY_CLOSED_WITHIN:
-                key = bound  # the key whose binding is running now, or ran last
+                key, closed_by = bound, bound_index  # the key whose binding is running now, or ran last
             self._key_fence = (key, now + KEY_FENCE_SECONDS)
-            self._closed_by = self._handling_index
+            self._closed_by = closed_by
         return super().pop_screen()
 
     def launch_done(self) -> None:
@@ -408,8 +341,6 @@ class CoachApp(App[int]):
         ]
 
     async def action_quit(self) -> None:
-        from coach.ui.settle import settle
-
         # ctrl+q is handled in the app's own key loop, ahead of the keys typed
         # just before it that the focused field has not taken yet
         await settle(self)

@@ -221,7 +221,7 @@ class HomeScreen(CoachAccess, Screen):
         """An unfinished reflection first, then what has come due.
 
         Keys typed while coach starts are held until this has run (see
-        CoachApp.launch_finished), so they go to the offer, as they would
+        KeysAhead.launch_finished), so they go to the offer, as they would
         have had the user waited for it."""
         try:
             if self.coach.screen is not self:
@@ -231,7 +231,7 @@ class HomeScreen(CoachAccess, Screen):
             if not self.offer_drafts(then=self.offer_review):
                 self.offer_review()
         finally:
-            self.coach.launch_finished()
+            self.coach.keys_ahead.launch_finished()
 
     def offer_drafts(self, then=None) -> bool:
         """Offer the newest unfinished reflection; True when a dialog was shown."""

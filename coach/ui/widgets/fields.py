@@ -69,11 +69,11 @@ class TextField(Input):
         if self._entered:
             event.stop()
             event.prevent_default()
-            self.app.held_behind_enter(event)
+            self.app.keys_ahead.reached_field(event)
             return
-        if event.key == "enter" and hasattr(self.app, "hold_keys_behind_enter"):
+        if event.key == "enter" and hasattr(self.app, "keys_ahead"):
             self._entered = True
-            self.app.hold_keys_behind_enter(self)
+            self.app.keys_ahead.behind_enter(self)
         if _joiner(event):
             event.stop()
             event.prevent_default()
