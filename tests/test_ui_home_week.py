@@ -69,3 +69,31 @@ async def test_change_column_compares_beliefs_scored_both_times(data_dir: Path, 
     # Ana: the five beliefs scored both times did not move (averages of whatever was scored would
     # show ▲+0.2, made only by skipping a 1); Bo: no belief was scored both times
     assert change == {"Ana": "=0.0", "Bo": "–"}
+
+
+async def test_a_long_reason_wraps_under_its_client_at_every_width(data_dir: Path) -> None:
+    # the panel is wrapped once, to the width home has, so a resize must wrap it again
+    with Store.open(data_dir) as store:
+        client = store.add_client("Kenji Schmidt", on=date(2026, 9, 1))
+        store.finish_reflection(scored(client.id, "2026-10-01", [5] * 7), None)
+        store.finish_reflection(scored(client.id, "2026-11-02", [1] * 7), None)
+    app = make_app(Store.open(data_dir), TODAY)
+
+    def lines() -> list[str]:
+        console = Console(width=200, record=True, file=open("/dev/null", "w"))
+        console.print(app.screen.query_one("#this-week-text", Static).content)
+        return [line.rstrip() for line in console.export_text().splitlines() if line.strip()]
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        narrow = lines()
+        await pilot.resize_terminal(110, 24)
+        await pilot.pause()
+        wide = lines()
+    for shown, width in ((narrow, 80), (wide, 110)):
+        reflect = next(n for n, line in enumerate(shown) if line.startswith("Reflect on Kenji Schmidt:"))
+        body = shown[reflect:]
+        assert len(body) > 1, shown  # the reasons are long enough to wrap at both widths
+        assert all(line.startswith(" " * 11) and line[11] != " " for line in body[1:]), shown
+        assert all(len(line) <= width - 14 + 11 for line in body), shown
+    assert len(wide) < len(narrow)  # wrapped again to the wider panel

@@ -74,6 +74,7 @@ class HomeScreen(CoachAccess, Screen):
         self.sort_index = 0
         self.rows: list[ClientRow] = []
         self.shown: list[ClientRow] = []
+        self._week_width = 0  # the width the This-week panel was wrapped to
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -103,6 +104,8 @@ class HomeScreen(CoachAccess, Screen):
         if table.needs_columns(self.size.width):
             table.set_up_columns(self.size.width)  # this drops the rows too
             self.refresh_all()
+        elif self.coach.size.width != self._week_width:
+            self.show_this_week(self.coach.store.clients(include_archived=True))  # wrapped to the width it had
 
     # -- what is shown ---------------------------------------------------------
 
@@ -120,8 +123,13 @@ class HomeScreen(CoachAccess, Screen):
             self.query_one(selector).display = first_run
         for selector in ("#home-bar", "#client-table", "#selection", "#this-week"):
             self.query_one(selector).display = not first_run
-        self.query_one("#this-week-text", Static).update(this_week_text(everyone, self.coach.method, self.coach.today, self.coach.size.width))
+        self.show_this_week(everyone)
         self.apply_view()
+
+    def show_this_week(self, everyone: list[Client]) -> None:
+        self._week_width = self.coach.size.width
+        self.query_one("#this-week-text", Static).update(
+            this_week_text(everyone, self.coach.method, self.coach.today, self._week_width, self.coach.console))
 
     def apply_view(self) -> None:
         """Filter and sort the rows already read; no disk access."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable
 
-from rich.table import Table
+from rich.console import Console
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
@@ -274,20 +274,37 @@ def selection_text(row: ClientRow | None, today: date, width: int = 78) -> Text:
     return text
 
 
-def this_week_text(clients: list[Client], method: Method, today: date, width: int = 80) -> Table:
+HEADING_WIDTH = 10
+
+
+def _hanging(rows: list[tuple[str, Text | str]], width: int, console: Console) -> Text:
+    """Rows of a heading column and a body that wraps under itself, as one Text.
+
+    Wrapped here, once, at the width home has: a rich grid does the same but
+    is measured again on every layout pass, and home has several at launch."""
+    out = Text(no_wrap=True, overflow="crop")
+    indent = " " * (HEADING_WIDTH + 1)
+    for heading, body in rows:
+        body = Text(body) if isinstance(body, str) else body
+        for n, line in enumerate(body.wrap(console, width, overflow="fold")):
+            if out:
+                out.append("\n")
+            out.append(heading.ljust(HEADING_WIDTH) + " " if n == 0 else indent, style="bold" if n == 0 else "")
+            out.append_text(line)
+    return out
+
+
+def this_week_text(clients: list[Client], method: Method, today: date, width: int, console: Console) -> Text:
     """The rhythm, commitments due, and clients worth a reflection with the reasons.
 
-    A two-column grid, so a long reason wraps under its client, not under the heading.
+    Two columns, so a long reason wraps under its client, not under the heading.
     """
-    grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column(no_wrap=True, style="bold", width=10)
-    grid.add_column(ratio=1, overflow="fold")
-    grid.add_row("Rhythm", rhythm_phrase(weekly.rhythm(clients, today), today))
+    body_width = max(width - PANEL_CHROME, 20)
+    rows: list[tuple[str, Text | str]] = [("Rhythm", rhythm_phrase(weekly.rhythm(clients, today), today))]
 
     due = weekly.due_commitments(clients, today)
     if not due:
-        grid.add_row("Due", "Nothing is due.")
-    body_width = width - PANEL_CHROME
+        rows.append(("Due", "Nothing is due."))
     for n, item in enumerate(due):
         phrase = days_phrase(today - timedelta(days=item.overdue_days), today)
         line = Text("! ", style="bold")
@@ -297,18 +314,18 @@ def this_week_text(clients: list[Client], method: Method, today: date, width: in
         room = body_width - len(line) - len(phrase) - 3
         line.append_text(literal(shorten(item.commitment.action, max(room, 20))))
         line.append(f" · {phrase}", style="bold")
-        grid.add_row("Due" if n == 0 else "", line)
+        rows.append(("Due" if n == 0 else "", line))
     if due:
-        grid.add_row("", Text("r reviews them", style="dim"))
+        rows.append(("", Text("r reviews them", style="dim")))
 
     suggested = weekly.suggestions(clients, today)
     if not suggested:
-        grid.add_row("Reflect on", "No client stands out; pick the one you think of first.")
+        rows.append(("Reflect on", "No client stands out; pick the one you think of first."))
     for n, item in enumerate(suggested):
         line = literal(item.client.name, "bold")
         line.append(": " + "; ".join(item.reasons))
-        grid.add_row("Reflect on" if n == 0 else "", line)
-    return grid
+        rows.append(("Reflect on" if n == 0 else "", line))
+    return _hanging(rows, body_width, console)
 
 
 def rhythm_phrase(rhythm: weekly.Rhythm, today: date) -> str:
