@@ -341,32 +341,95 @@ def _review_mark(client, commitment, today: date) -> tuple[str, str]:
     return _when(weekly.DueItem(client, commitment, late), today) if late >= 0 else ("", "")
 
 
+def _reading(args: argparse.Namespace, ui: Out, nothing: str) -> Store:
+    """The store read-only, without the writer's lock; `nothing` says why there is nothing to read."""
+    store = _open_existing(args, ui, warn_damaged=False)
+    if store is None:
+        raise Problem(f"{nothing}: {_no_data(args)}")
+    if not store.has_data:
+        store.close()
+        raise Problem(f"{nothing}: {_no_data(args)}")
+    return store
+
+
 def _everything(args: argparse.Namespace, ui: Out, nothing: str) -> dict:
     """All the user's data, read without the writer's lock; `nothing` says why not.
 
     A damaged client stops it with that client's mend: a copy without it would mislead."""
-    store = _open_existing(args, ui, warn_damaged=False)
-    if store is None:
-        raise Problem(f"{nothing}: {_no_data(args)}")
-    with store:
-        if not store.has_data:
-            raise Problem(f"{nothing}: {_no_data(args)}")
+    with _reading(args, ui, nothing) as store:
         return store.everything()
+
+
+class _Tally:
+    """What went into an export written in pieces, for the line that reports it."""
+
+    def __init__(self) -> None:
+        self.clients = 0
+        self.reflections = 0
+
+    def count(self, clients):
+        for client in clients:
+            self.clients += 1
+            self.reflections += len(client.get("reflections", []))
+            yield client
+
+    def __str__(self) -> str:
+        return f"{_plural(self.clients, 'client')} and {_plural(self.reflections, 'reflection')}"
+
+
+def _json_pieces(store: Store, tally: _Tally, client: str | None = None, since: date | None = None):
+    """The export document as JSON pieces, one client's file read at a time: what
+    export.filter_document would make of store.everything(), never all in memory."""
+    from coach import export
+
+    ids, marks = None, {}
+    if client is not None:
+        chosen = export.match_client([c.to_dict() for c in store.clients(include_archived=True)], client)
+        ids, marks["client"] = [chosen["id"]], str(chosen.get("name", ""))
+    clients = store.export_clients(ids)
+    if since is not None:
+        cutoff = marks["since"] = export.since_cutoff(since)
+        clients = (export.narrow_since(c, cutoff) for c in clients)
+    drafts = [d for d in store.export_drafts() if ids is None or d.get("client_id") in ids]
+    tail = {"drafts": drafts, **({"filtered": marks} if marks else {})}
+    return export.json_pieces(store.export_head(), tally.count(clients), tail)
+
+
+def _write_json(args: argparse.Namespace, ui: Out, nothing: str, write, *, client=None, since=None) -> _Tally:
+    """Hand `write` the export as JSON pieces while the store is open; the tally of what went in."""
+    tally = _Tally()
+    with _reading(args, ui, nothing) as store:
+        write(_json_pieces(store, tally, client, since))
+    return tally
 
 
 def cmd_export(args: argparse.Namespace, ui: Out) -> int:
     from coach import export
 
-    document = _everything(args, ui, "There is nothing to export")
     since = parse_date(args.since, args.today_date, past=True) if args.since else None
+    to_file = args.output != "-" and args.output is not None
+    if args.format == "json":
+        if to_file:
+            written: list[Path] = []
+            tally = _write_json(args, ui, "There is nothing to export", lambda pieces: written.append(
+                write_private_file(_output_path(args), pieces, replace=args.force, data_dir=args.data_path)),
+                client=args.client, since=since)
+            ui.say(f"Wrote {tally} as {FORMAT_NAMES[args.format]} to ", literal(str(written[0])), ".")
+        else:
+            # whole before the first byte goes out: a damaged client stops the
+            # export with nothing written, as it does for a file
+            _write_json(args, ui, "There is nothing to export", lambda pieces: _write_stdout_bytes(b"".join(pieces)),
+                        client=args.client, since=since)
+        return EXIT_OK
+    document = _everything(args, ui, "There is nothing to export")
     document = export.filter_document(document, args.client, since)
     if args.format == "markdown":
         from coach.method import load_method
 
         text = export.to_markdown(document, load_method())
     else:
-        text = export.to_csv(document) if args.format == "csv" else export.to_json(document)
-    if args.output != "-" and args.output is not None:
+        text = export.to_csv(document)
+    if to_file:
         path = write_private_file(_output_path(args), _utf8(text), replace=args.force, data_dir=args.data_path)
         ui.say(f"Wrote {_counts(document)} as {FORMAT_NAMES[args.format]} to ",
                literal(str(path)), ".")
@@ -377,14 +440,18 @@ def cmd_export(args: argparse.Namespace, ui: Out) -> int:
 
 def _write_stdout(text: str) -> None:
     """Exactly the text, as UTF-8, whatever the terminal's locale claims."""
+    _write_stdout_bytes(_utf8(text), text)
+
+
+def _write_stdout_bytes(payload: bytes, text: str | None = None) -> None:
     if sys.stdout is None:  # started with standard output closed (`>&-`)
         raise Problem("Standard output is closed, so there is nowhere to write; give a file with -o FILE.")
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
-        sys.stdout.write(text)
+        sys.stdout.write(payload.decode("utf-8") if text is None else text)
         return
     sys.stdout.flush()
-    buffer.write(_utf8(text))
+    buffer.write(payload)
     buffer.flush()
 
 
@@ -394,18 +461,20 @@ def _utf8(text: str) -> bytes:
 
 
 def cmd_backup(args: argparse.Namespace, ui: Out) -> int:
-    from coach.export import to_json
-
-    document = _everything(args, ui, "There is nothing to back up")
-    payload = _utf8(to_json(document))
+    nothing = "There is nothing to back up"
     if args.output == "-":
-        _write_stdout(payload.decode("utf-8"))
+        _write_json(args, ui, nothing, lambda pieces: _write_stdout_bytes(b"".join(pieces)))
         return EXIT_OK
+    written: list[Path] = []
     if args.output is not None:
-        path = write_private_file(_output_path(args), payload, replace=args.force, data_dir=args.data_path)
+        target = _output_path(args)
+        tally = _write_json(args, ui, nothing, lambda pieces: written.append(
+            write_private_file(target, pieces, replace=args.force, data_dir=args.data_path)))
     else:
-        path = _write_default_backup(payload, args.data_path)
-    ui.say(f"Saved {_counts(document)} to ", literal(str(path)), ".")
+        tally = _write_json(args, ui, nothing, lambda pieces: written.append(
+            _write_default_backup(pieces, args.data_path)))
+    path = written[0]
+    ui.say(f"Saved {tally} to ", literal(str(path)), ".")
     ui.say("To bring it back later: ", literal(f"{_coach_cmd(args)} restore {shlex.quote(str(path))}"))
     return EXIT_OK
 
@@ -420,15 +489,19 @@ def _output_path(args: argparse.Namespace) -> Path:
     return Path(typed).expanduser()
 
 
-def _write_default_backup(payload: bytes, data_dir: Path) -> Path:
+def _write_default_backup(payload, data_dir: Path) -> Path:
     """./coach-backup-<stamp>.json, a new file: never one that is there already."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     for n in range(1, 1000):
         path = Path(f"coach-backup-{stamp}.json" if n == 1 else f"coach-backup-{stamp}-{n}.json").resolve()
+        if os.path.lexists(path):
+            continue
         try:
             return write_private_file(path, payload, data_dir=data_dir)
         except OutputRefused:
-            if not os.path.lexists(path):
+            # a name taken while the backup was written: the next one, unless
+            # the backup came in pieces, which were used up by the attempt
+            if not os.path.lexists(path) or not isinstance(payload, bytes):
                 raise
     raise Problem("Could not find a free name for the backup in this folder; give one with -o FILE.")
 

@@ -12,7 +12,7 @@ import csv
 import io
 import json
 from datetime import date
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from coach.dates import iso_day
 from coach.method import BELIEF_KEYS, Method
@@ -68,31 +68,63 @@ def filter_document(
         doc["drafts"] = [d for d in doc.get("drafts", []) if d.get("client_id") == chosen.get("id")]
         marks["client"] = str(chosen.get("name", ""))
     if since is not None:
-        cutoff = since.isoformat() if isinstance(since, date) else date.fromisoformat(since).isoformat()
-        for c in doc.get("clients", []):
-            c["reflections"] = [r for r in c.get("reflections", []) if str(r.get("date", "")) >= cutoff]
-            kept = {r.get("id") for r in c["reflections"]}
-            c["commitments"] = [
-                m for m in c.get("commitments", [])
-                if m.get("reflection_id") in kept or str(m.get("made_on", "")) >= cutoff
-            ]
+        cutoff = since_cutoff(since)
+        doc["clients"] = [narrow_since(c, cutoff) for c in doc.get("clients", [])]
         marks["since"] = cutoff
     doc["filtered"] = marks
     return doc
+
+
+def since_cutoff(since: str | date) -> str:
+    return since.isoformat() if isinstance(since, date) else date.fromisoformat(since).isoformat()
+
+
+def narrow_since(client: dict[str, Any], cutoff: str) -> dict[str, Any]:
+    """The client with only the reflections on or after `cutoff` (ISO), and their commitments."""
+    client["reflections"] = [r for r in client.get("reflections", []) if str(r.get("date", "")) >= cutoff]
+    kept = {r.get("id") for r in client["reflections"]}
+    client["commitments"] = [
+        m for m in client.get("commitments", [])
+        if m.get("reflection_id") in kept or str(m.get("made_on", "")) >= cutoff
+    ]
+    return client
 
 
 # -- JSON ------------------------------------------------------------------------------
 
 
 def to_json(document: dict[str, Any]) -> str:
+    head = {k: v for k, v in document.items() if k not in ("clients", "drafts", "filtered")}
+    tail = {k: document[k] for k in ("drafts", "filtered") if k in document}
+    return b"".join(json_pieces(head, document.get("clients", []), tail)).decode("utf-8")
+
+
+def json_pieces(head: dict[str, Any], clients: Iterable[dict[str, Any]], tail: dict[str, Any]) -> Iterator[bytes]:
+    """An export document as UTF-8 JSON, indented by two, in pieces: the head's
+    keys, then "clients" one client at a time, then the tail's keys. The
+    text is the same as one dump of the whole document, but only one client
+    is ever held as text."""
+    opening = _dump(head)
+    yield opening[:-2] + (b",\n" if head else b"\n") + b'  "clients": ['
+    first = True
+    for client in clients:
+        yield (b"\n    " if first else b",\n    ") + _dump(client).replace(b"\n", b"\n    ")
+        first = False
+    yield b"]" if first else b"\n  ]"
+    for key, value in tail.items():
+        yield b",\n  " + _dump(key) + b": " + _dump(value).replace(b"\n", b"\n  ")
+    yield b"\n}\n"
+
+
+def _dump(value: Any) -> bytes:
     # the store keeps only real characters; a document built elsewhere gets the
     # same treatment, so the file is always UTF-8 and reads back as written
     if orjson is not None:
         try:  # the same text as below, in C: an export of ten years takes seconds less
-            return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2)
         except TypeError:  # a lone surrogate, say: the standard library and valid_unicode handle it
             pass
-    return valid_unicode(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
+    return valid_unicode(json.dumps(value, indent=2, ensure_ascii=False)).encode("utf-8")
 
 
 # -- shared helpers ----------------------------------------------------------------

@@ -18,7 +18,7 @@ import shlex
 import stat
 import tempfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 from tinydb.storages import Storage
 
@@ -106,14 +106,23 @@ def describe_os_error(exc: OSError, path: Path) -> str:
     return f"{exc.strerror or exc} ({path.parent})"
 
 
-def _write_all(fd: int, payload: bytes) -> None:
-    view = memoryview(payload)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
+def _write_all(fd: int, payload: bytes | Iterable[bytes]) -> None:
+    """Write `payload` whole: bytes, or pieces in turn (an export of ten years
+    is written a client at a time, never held in memory at once)."""
+    for piece in (payload,) if isinstance(payload, (bytes, bytearray, memoryview)) else payload:
+        view = memoryview(piece)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
 
 
-def _write_temp(path: Path, payload: bytes) -> Path:
+def _pieces_of(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    with open(path, "rb") as f:
+        while piece := f.read(size):
+            yield piece
+
+
+def _write_temp(path: Path, payload: bytes | Iterable[bytes]) -> Path:
     """A new file beside `path` holding `payload`, fsynced: random name, created
     with O_EXCL|O_NOFOLLOW (tempfile.mkstemp), mode 0600."""
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -156,7 +165,7 @@ def atomic_write_bytes(path: Path, payload: bytes) -> None:
     fsync_dir(path.parent)
 
 
-def write_new_file(path: Path, payload: bytes) -> None:
+def write_new_file(path: Path, payload: bytes | Iterable[bytes]) -> None:
     """Create `path` (nothing may be there, not even a link), 0600, write and fsync it.
 
     Raises OSError (FileExistsError when something is already there); a file
@@ -206,7 +215,7 @@ def inside(path: Path, folder: Path) -> bool:
 
 
 def write_private_file(
-    path: Path, payload: bytes, *, replace: bool = False, force_word: str = "--force", data_dir: Path | None = None
+    path: Path, payload: bytes | Iterable[bytes], *, replace: bool = False, force_word: str = "--force", data_dir: Path | None = None
 ) -> Path:
     """Write a file outside the data folder (an export, a backup, an agenda, a
     reflection kept elsewhere) that only the user can read.
@@ -215,7 +224,9 @@ def write_private_file(
     when `replace` is true, and never when it is a link, a folder, a device or
     a pipe (OutputRefused, a SaveError, says which in one sentence). The file
     is written whole: a temporary file beside it, fsynced, then linked or
-    renamed into place. Returns the path written. With `data_dir`, a path in
+    renamed into place. `payload` may come in pieces (an iterable of bytes);
+    an exception raised while they are made leaves nothing behind and goes on
+    to the caller. Returns the path written. With `data_dir`, a path in
     that folder is refused: nothing but coach's own saves goes there.
     """
     path = Path(path)
@@ -234,7 +245,9 @@ def write_private_file(
             except OSError as exc:
                 if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
                     raise
-                write_new_file(path, payload)  # no hard links here: create it exclusively in place
+                # no hard links here: create it exclusively in place, from the
+                # temporary file (pieces of `payload` can be read only once)
+                write_new_file(path, _pieces_of(tmp))
         else:
             now = os.lstat(path)
             if (now.st_dev, now.st_ino) != (existing.st_dev, existing.st_ino) or not stat.S_ISREG(now.st_mode):
@@ -412,8 +425,13 @@ class AtomicJSONStorage(Storage):
         check: Callable[[dict[str, Any]], None] | None = None,
         check_on_read: bool = True,
         read_only_reason: Callable[[], str] | None = None,
+        checked_stamp: Callable[[], list[int] | None] | None = None,
     ) -> None:
         self.path = Path(path)
+        # the stamp of a version of this file already known to pass `check`
+        # (coach wrote it, checked, or read it with the check): that version
+        # is not checked again, so reading ten years of history costs a parse
+        self._checked_stamp = checked_stamp
         self.read_only = read_only
         self._before_write = before_write
         self._check = check
@@ -430,13 +448,21 @@ class AtomicJSONStorage(Storage):
         if self._cache is not None and stamp == self._stamp:
             return self._cache
         data = check_tinydb_shape(self.path, read_json_file(self.path))
-        if self._check is not None and self._check_on_read:
+        if self._check is not None and self._check_on_read and not self._known_good(stamp):
             try:
                 self._check(data)
             except ValueError as problem:
                 raise DataFileError(self.path, str(problem)) from problem
         self._cache, self._stamp = data, stamp
         return data
+
+    def _known_good(self, stamp: list[int]) -> bool:
+        """Whether the version just read is one already checked: its stamp is
+        the known one, before the read and after it (nothing replaced it meanwhile)."""
+        if self._checked_stamp is None:
+            return False
+        known = self._checked_stamp()
+        return bool(known) and known == stamp == file_stamp(self.path)
 
     def write(self, data: dict[str, Any], *, check: Callable[[dict[str, Any]], None] | None = None) -> None:
         """Replace the file with `data`. `check` stands in for the whole-file

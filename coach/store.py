@@ -295,7 +295,7 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _tinydb(self, path: Path, *, check=None, check_on_read: bool = True) -> TinyDB:
+    def _tinydb(self, path: Path, *, check=None, check_on_read: bool = True, checked_stamp=None) -> TinyDB:
         return TinyDB(
             storage=AtomicJSONStorage,
             path=path,
@@ -304,6 +304,7 @@ class Store:
             check=check,
             check_on_read=check_on_read,
             read_only_reason=self.read_only_reason,
+            checked_stamp=checked_stamp,
         )
 
     def _mend_hint(self, rel: str) -> str:
@@ -608,9 +609,20 @@ class Store:
                     ensure_private_subdir(path.parent, "The clients folder")
                 except OSError:
                     pass  # reading still works; a write will say why it cannot
-            db = self._tinydb(path, check=lambda data, cid=client_id: check_history_records(data, cid))
+            db = self._tinydb(path, check=lambda data, cid=client_id: check_history_records(data, cid),
+                              checked_stamp=lambda cid=client_id: self._checked_stamp(cid))
             self._histories[client_id] = db
         return db
+
+    def _checked_stamp(self, client_id: str) -> list[int] | None:
+        """The stamp of the version of the client's file its summary was made
+        from: a version coach wrote itself (each record checked) or read with
+        the whole-file check, so one that needs no check again."""
+        summary = self._summaries.get(client_id)
+        if summary is None:
+            summary = (self._client_doc(client_id) or {}).get("summary")
+        stamp = summary.get("file") if isinstance(summary, dict) else None
+        return stamp if isinstance(stamp, list) and stamp else None
 
     def _records(self, client_id: str, table: str) -> list[dict[str, Any]]:
         with self._history_errors(client_id):
@@ -899,23 +911,32 @@ class Store:
         Raises DamagedHistoryError if a client's file cannot be read: an
         export or backup that silently lacked a client would mislead.
         """
-        clients = []
+        return {**self.export_head(), "clients": list(self.export_clients()), "drafts": self.export_drafts()}
+
+    def export_head(self) -> dict[str, Any]:
+        """What an export document says before its clients."""
+        return {"format": "coach-export", "schema": SCHEMA_VERSION, "exported_at": now_stamp()}
+
+    def export_clients(self, client_ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Each client as the export has it, with its reflections and commitments,
+        read one client's file at a time (a backup of ten years never holds
+        them all); only `client_ids` when given. DamagedHistoryError as for
+        everything()."""
+        wanted = None if client_ids is None else set(client_ids)
         for client in self.clients(include_archived=True):
+            if wanted is not None and client.id not in wanted:
+                continue
             data = client.to_dict()
             data.pop("summary", None)
             data["reflections"] = [as_written(Reflection, d) for d in
                                    sorted(self._stored(client.id, "reflections"), key=reflection_order)]
             data["commitments"] = [as_written(Commitment, d) for d in
                                    sorted(self._stored(client.id, "commitments"), key=commitment_order)]
-            clients.append(data)
             self._release_history(client.id)  # one client's file in memory at a time
-        return {
-            "format": "coach-export",
-            "schema": SCHEMA_VERSION,
-            "exported_at": now_stamp(),
-            "clients": clients,
-            "drafts": [d.to_dict() for d in self.drafts()],
-        }
+            yield data
+
+    def export_drafts(self) -> list[dict[str, Any]]:
+        return [d.to_dict() for d in self.drafts()]
 
     def replace_everything(self, document: dict[str, Any]) -> Path | None:
         """Replace all data with an export document (restore), all or nothing.

@@ -1,0 +1,127 @@
+"""Exports and backups written a client at a time: the same file as one dump,
+nothing left behind when a client's file turns out damaged half-way, and a
+version of a client file that coach checked is not checked again."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from coach import export, schema
+from coach.cli import main
+from coach.models import BeliefScore, Commitment, Reflection
+from coach.method import BELIEF_KEYS
+from coach.store import Store
+
+TODAY = "2026-11-23"
+
+
+@pytest.fixture(autouse=True)
+def plain_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.delenv("COACH_DATA_DIR", raising=False)
+
+
+def run(data: Path, *args: str) -> int:
+    return main(["--data-dir", str(data), "--today", TODAY, *args])
+
+
+def fill(data: Path, clients: int = 4) -> list[str]:
+    ids = []
+    with Store.open(data) as store:
+        for n in range(clients):
+            client = store.add_client(f"Client {n}", f"Org {n}", on=date(2025, 1, 1))
+            ids.append(client.id)
+            for month in (3, 4):
+                r = Reflection(client_id=client.id, date=f"2025-0{month}-0{n + 1}", verdict="steady")
+                for key in BELIEF_KEYS:
+                    r.beliefs[key] = BeliefScore(n % 5 + 1, f"{key} seen ✓")
+                store.finish_reflection(r, Commitment(action=f"Call {n}", aim="cared", due=f"2025-0{month}-2{n}"))
+    return ids
+
+
+def test_streamed_backup_is_the_document_store_everything_makes(data_dir: Path, tmp_path: Path, capsys) -> None:
+    fill(data_dir)
+    target = tmp_path / "b.json"
+    assert run(data_dir, "backup", "-o", str(target)) == 0
+    assert "Saved 4 clients and 8 reflections" in capsys.readouterr().out
+    with Store.open(data_dir, read_only=True) as store:
+        whole = store.everything()
+    written = json.loads(target.read_bytes())
+    written.pop("exported_at"), whole.pop("exported_at")
+    assert written == whole
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+
+
+def test_streamed_export_narrowed_like_filter_document(data_dir: Path, tmp_path: Path, capsys) -> None:
+    fill(data_dir)
+    target = tmp_path / "e.json"
+    assert run(data_dir, "export", "-f", "json", "--client", "client 2", "--since", "2025-04-01", "-o", str(target)) == 0
+    assert "Wrote 1 client and 1 reflection" in capsys.readouterr().out
+    with Store.open(data_dir, read_only=True) as store:
+        expected = export.filter_document(store.everything(), "client 2", "2025-04-01")
+    written = json.loads(target.read_bytes())
+    written.pop("exported_at"), expected.pop("exported_at")
+    assert written == expected
+    assert [r["date"] for r in written["clients"][0]["reflections"]] == ["2025-04-03"]
+    assert written["filtered"] == {"client": "Client 2", "since": "2025-04-01"}
+
+
+def test_one_dump_and_the_pieces_are_the_same_text() -> None:
+    document = {"format": "coach-export", "schema": 3, "exported_at": "x",
+                "clients": [{"id": "a", "reflections": [{"n": "é\n"}], "commitments": []}, {"id": "b"}],
+                "drafts": [], "filtered": {"client": "A"}}
+    assert export.to_json(document) == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    empty = {"format": "coach-export", "schema": 3, "exported_at": "x", "clients": [], "drafts": []}
+    assert export.to_json(empty) == json.dumps(empty, indent=2) + "\n"
+
+
+def test_a_client_damaged_half_way_leaves_no_file_and_names_the_mend(data_dir: Path, tmp_path: Path, capsys) -> None:
+    ids = fill(data_dir)
+    with Store.open(data_dir, read_only=True) as store:
+        order = [c.id for c in store.clients(include_archived=True)]
+    last = data_dir / "clients" / f"{order[-1]}.json"  # written after three clients have gone out
+    last.write_text(last.read_text().replace('"verdict":"steady"', '"verdict":"splendid"', 1))
+    assert "splendid" in last.read_text()
+    assert set(ids) == set(order)
+    capsys.readouterr()
+    for args in (("backup", "-o", str(tmp_path / "b.json")), ("export", "-f", "json", "-o", str(tmp_path / "b.json"))):
+        assert run(data_dir, *args) == 1
+        err = capsys.readouterr().err
+        assert "Client 3" in err or last.name in err, err
+        assert "Traceback" not in err
+        assert os.listdir(tmp_path) == [data_dir.name]  # no backup, no temporary file beside it
+
+
+def test_a_backup_without_hard_links_is_whole(data_dir: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    # some filesystems refuse os.link: the file is then made from the temporary
+    # copy, because the pieces of a streamed backup can be read only once
+    fill(data_dir)
+
+    def no_links(*_a, **_k):
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    target = tmp_path / "b.json"
+    assert run(data_dir, "backup", "-o", str(target)) == 0
+    assert len(json.loads(target.read_bytes())["clients"]) == 4
+    assert sorted(os.listdir(tmp_path)) == sorted(["b.json", data_dir.name])
+
+
+def test_a_client_file_coach_checked_is_not_checked_again_until_it_changes(data_dir: Path, monkeypatch) -> None:
+    (client_id,) = fill(data_dir, clients=1)
+    checked = []
+    real = schema.check_history_records
+    monkeypatch.setattr("coach.store.check_history_records", lambda data, cid: (checked.append(cid), real(data, cid)))
+    with Store.open(data_dir, read_only=True) as store:
+        assert len(list(store.export_clients())) == 1
+    assert checked == []  # the version its summary was made from: coach wrote it, checked
+    path = data_dir / "clients" / f"{client_id}.json"
+    path.write_text(path.read_text().replace('"verdict":"steady"', '"verdict":"drifting"'))  # changed behind coach
+    with Store.open(data_dir, read_only=True) as store:
+        assert len(list(store.export_clients())) == 1
+    assert checked  # a new version: checked in full
