@@ -9,7 +9,7 @@ from rich.console import Console
 from textual.widgets import Static
 
 from coach.method import BELIEF_KEYS
-from coach.models import BeliefScore
+from coach.models import BeliefScore, Commitment
 from coach.store import Store
 from coach.ui.run import make_app
 from coach.ui.screens.home import HomeScreen
@@ -97,3 +97,22 @@ async def test_a_long_reason_wraps_under_its_client_at_every_width(data_dir: Pat
         assert all(line.startswith(" " * 11) and line[11] != " " for line in body[1:]), shown
         assert all(len(line) <= width - 14 + 11 for line in body), shown
     assert len(wide) < len(narrow)  # wrapped again to the wider panel
+
+
+async def test_the_panel_names_the_five_most_overdue_and_counts_the_rest(data_dir: Path) -> None:
+    # a user back from a long break: the panel stays short, the review has them all
+    with Store.open(data_dir) as store:
+        for n in range(8):
+            client = store.add_client(f"Client {n}", on=date(2026, 9, 1))
+            store.finish_reflection(reflection(client.id, "2026-10-01", 4),
+                                    Commitment(action=f"Call {n}", aim="cared", due=f"2026-11-{10 + n}"))
+    app = make_app(Store.open(data_dir), TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        console = Console(width=200, record=True, file=open("/dev/null", "w"))
+        home = app.screen_stack[0]  # the review of what is due opens over it at launch
+        console.print(home.query_one("#this-week-text", Static).content)
+        text = console.export_text()
+    named = [n for n in range(8) if f"Client {n}: Call {n}" in text]
+    assert named == [0, 1, 2, 3, 4], text  # the most overdue first
+    assert "and 3 more; r reviews them all" in text

@@ -275,6 +275,10 @@ def selection_text(row: ClientRow | None, today: date, width: int = 78) -> Text:
 
 
 HEADING_WIDTH = 10
+#: Commitments due named in the panel, the most overdue first; the review has
+#: every one, and a user back from a long break needs the panel to stay short
+#: (800 lines of it took a second to lay out at launch).
+DUE_SHOWN = 5
 
 
 def _hanging(rows: list[tuple[str, Text | str]], width: int, console: Console) -> Text:
@@ -305,7 +309,7 @@ def this_week_text(clients: list[Client], method: Method, today: date, width: in
     due = weekly.due_commitments(clients, today)
     if not due:
         rows.append(("Due", "Nothing is due."))
-    for n, item in enumerate(due):
+    for n, item in enumerate(due[:DUE_SHOWN]):
         phrase = days_phrase(today - timedelta(days=item.overdue_days), today)
         line = Text("! ", style="bold")
         line.append_text(literal(shorten(item.client.name, NAME_WIDTH), "bold"))
@@ -315,7 +319,9 @@ def this_week_text(clients: list[Client], method: Method, today: date, width: in
         line.append_text(literal(shorten(item.commitment.action, max(room, 20))))
         line.append(f" · {phrase}", style="bold")
         rows.append(("Due" if n == 0 else "", line))
-    if due:
+    if len(due) > DUE_SHOWN:
+        rows.append(("", Text(f"and {len(due) - DUE_SHOWN} more; r reviews them all", style="dim")))
+    elif due:
         rows.append(("", Text("r reviews them", style="dim")))
 
     suggested = weekly.suggestions(clients, today)
