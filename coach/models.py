@@ -57,14 +57,19 @@ def as_written(cls, raw: dict[str, Any]) -> dict[str, Any]:
     return cls.from_dict(raw).to_dict()
 
 
+_BELIEF_SHAPE = ("score", "evidence")
+
+
 def _nested_as_written(cls, raw: dict[str, Any]) -> bool:
+    # a plain loop, not all() over a generator: this runs for every reflection of an export
     if cls is Reflection:
-        beliefs = raw["beliefs"]
-        return (
-            isinstance(beliefs, dict) and tuple(beliefs) == BELIEF_KEYS
-            and all(isinstance(b, dict) and tuple(b) == ("score", "evidence") for b in beliefs.values())
-            and isinstance(raw["lenses"], dict) and tuple(raw["lenses"]) == _LENS_FIELDS
-        )
+        beliefs, lenses = raw["beliefs"], raw["lenses"]
+        if type(beliefs) is not dict or tuple(beliefs) != BELIEF_KEYS:
+            return False
+        for b in beliefs.values():
+            if type(b) is not dict or tuple(b) != _BELIEF_SHAPE:
+                return False
+        return type(lenses) is dict and tuple(lenses) == _LENS_FIELDS
     if cls is Commitment:
         return all(isinstance(r, dict) for r in raw["reschedules"])
     return False
@@ -232,6 +237,12 @@ class Client:
 
     def to_dict(self) -> dict[str, Any]:
         return plain(self)
+
+    def to_dict_without_summary(self) -> dict[str, Any]:
+        """What an export keeps of the client: the summary is worked out from its
+        history (and at ten years its list of dates is most of the client)."""
+        names = _FIELD_NAMES.get(Client) or tuple(f.name for f in fields(Client))
+        return {name: plain(getattr(self, name)) for name in names if name != "summary"}
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> "Client":

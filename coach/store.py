@@ -926,8 +926,7 @@ class Store:
         for client in self.clients(include_archived=True):
             if wanted is not None and client.id not in wanted:
                 continue
-            data = client.to_dict()
-            data.pop("summary", None)
+            data = client.to_dict_without_summary()
             data["reflections"] = [as_written(Reflection, d) for d in
                                    sorted(self._stored(client.id, "reflections"), key=reflection_order)]
             data["commitments"] = [as_written(Commitment, d) for d in
