@@ -16,6 +16,7 @@ the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -340,6 +341,7 @@ def build(data_dir: Path, *, reflections: int, clients: int, today: date, seed: 
         _write(data_dir / CLIENTS_DIR / f"{client.id}.json", payload)
         # the stamp of the file the summary was made from, as the store records it
         client.summary.file = file_stamp(data_dir / CLIENTS_DIR / f"{client.id}.json") or []
+        client.summary.file_sha256 = hashlib.sha256(payload).hexdigest()  # bytes written from checked records
         index_clients[str(n)] = client.to_dict()
         history_bytes += len(payload)
         largest = max(largest, len(payload))

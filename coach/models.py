@@ -206,6 +206,9 @@ class ClientSummary:
     #: the stamp (inode, size, mtime_ns) of the client file this was built from,
     #: [] when the client had no file: a summary whose stamp no longer matches is rebuilt
     file: list[int] = field(default_factory=list, compare=False)
+    #: the sha256 of that file's bytes when they passed the schema check ("" when
+    #: not known): the same bytes are not checked again (AtomicJSONStorage)
+    file_sha256: str = field(default="", compare=False)
     last_partner_talk: str = ""  # ISO date: the latest partner conversation across the history
 
     @classmethod

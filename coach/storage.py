@@ -11,6 +11,7 @@ anything but a regular file of a sane size.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import re
@@ -330,6 +331,10 @@ def encode_json(data: Any) -> tuple[bytes, bool]:
         return valid_unicode(text).encode("utf-8"), True
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def read_json_file(path: Path) -> Any:
     """Parse a data file strictly. A missing file is None; anything unreadable raises."""
     path = Path(path)
@@ -425,13 +430,17 @@ class AtomicJSONStorage(Storage):
         check: Callable[[dict[str, Any]], None] | None = None,
         check_on_read: bool = True,
         read_only_reason: Callable[[], str] | None = None,
-        checked_stamp: Callable[[], list[int] | None] | None = None,
+        known_digest: Callable[[], str] | None = None,
     ) -> None:
         self.path = Path(path)
-        # the stamp of a version of this file already known to pass `check`
-        # (coach wrote it, checked, or read it with the check): that version
-        # is not checked again, so reading ten years of history costs a parse
-        self._checked_stamp = checked_stamp
+        # The digest of a version of this file known to pass `check`: coach
+        # wrote those very bytes (each record checked) or read them with the
+        # whole-file check. The same bytes again are only parsed, so reading
+        # ten years of history costs a parse; any other bytes, even under the
+        # same size and mtime, get the whole check. See Store._known_digest.
+        self._known_digest = known_digest
+        #: the sha256 of the version last read or written, when it passed the check
+        self.digest = ""
         self.read_only = read_only
         self._before_write = before_write
         self._check = check
@@ -447,22 +456,20 @@ class AtomicJSONStorage(Storage):
             return None
         if self._cache is not None and stamp == self._stamp:
             return self._cache
-        data = check_tinydb_shape(self.path, read_json_file(self.path))
-        if self._check is not None and self._check_on_read and not self._known_good(stamp):
+        raw = read_file_bytes(self.path)
+        if raw is None:
+            self._cache, self._stamp = None, None
+            return None
+        data = check_tinydb_shape(self.path, parse_json_bytes(self.path, raw))
+        digest = _sha256(raw) if self._known_digest is not None else ""
+        self.digest = ""
+        if self._check is not None and self._check_on_read and not (digest and digest == self._known_digest()):
             try:
                 self._check(data)
             except ValueError as problem:
                 raise DataFileError(self.path, str(problem)) from problem
-        self._cache, self._stamp = data, stamp
+        self._cache, self._stamp, self.digest = data, stamp, digest
         return data
-
-    def _known_good(self, stamp: list[int]) -> bool:
-        """Whether the version just read is one already checked: its stamp is
-        the known one, before the read and after it (nothing replaced it meanwhile)."""
-        if self._checked_stamp is None:
-            return False
-        known = self._checked_stamp()
-        return bool(known) and known == stamp == file_stamp(self.path)
 
     def write(self, data: dict[str, Any], *, check: Callable[[dict[str, Any]], None] | None = None) -> None:
         """Replace the file with `data`. `check` stands in for the whole-file
@@ -483,8 +490,9 @@ class AtomicJSONStorage(Storage):
             payload, replaced = encode_json(data)
             atomic_write_bytes(self.path, payload)
         except BaseException:
-            self._cache, self._stamp = None, None
+            self._cache, self._stamp, self.digest = None, None, ""
             raise
+        self.digest = _sha256(payload) if self._known_digest is not None else ""
         if replaced:
             # the file holds U+FFFD where our copy still has a lone surrogate: read it back
             self._cache, self._stamp = None, None

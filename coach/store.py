@@ -295,7 +295,7 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _tinydb(self, path: Path, *, check=None, check_on_read: bool = True, checked_stamp=None) -> TinyDB:
+    def _tinydb(self, path: Path, *, check=None, check_on_read: bool = True, known_digest=None) -> TinyDB:
         return TinyDB(
             storage=AtomicJSONStorage,
             path=path,
@@ -304,7 +304,7 @@ class Store:
             check=check,
             check_on_read=check_on_read,
             read_only_reason=self.read_only_reason,
-            checked_stamp=checked_stamp,
+            known_digest=known_digest,
         )
 
     def _mend_hint(self, rel: str) -> str:
@@ -610,19 +610,19 @@ class Store:
                 except OSError:
                     pass  # reading still works; a write will say why it cannot
             db = self._tinydb(path, check=lambda data, cid=client_id: check_history_records(data, cid),
-                              checked_stamp=lambda cid=client_id: self._checked_stamp(cid))
+                              known_digest=lambda cid=client_id: self._known_digest(cid))
             self._histories[client_id] = db
         return db
 
-    def _checked_stamp(self, client_id: str) -> list[int] | None:
-        """The stamp of the version of the client's file its summary was made
-        from: a version coach wrote itself (each record checked) or read with
-        the whole-file check, so one that needs no check again."""
+    def _known_digest(self, client_id: str) -> str:
+        """The sha256 of the client file's bytes its summary was made from: bytes
+        coach wrote itself (each record checked) or read with the whole-file
+        check, so bytes that need no check again."""
         summary = self._summaries.get(client_id)
         if summary is None:
             summary = (self._client_doc(client_id) or {}).get("summary")
-        stamp = summary.get("file") if isinstance(summary, dict) else None
-        return stamp if isinstance(stamp, list) and stamp else None
+        digest = summary.get("file_sha256") if isinstance(summary, dict) else None
+        return digest if isinstance(digest, str) else ""
 
     def _records(self, client_id: str, table: str) -> list[dict[str, Any]]:
         with self._history_errors(client_id):
@@ -738,6 +738,8 @@ class Store:
         # two reflections and the open commitments built in full
         summary = summarise_records(self._records(client_id, "reflections"), self._records(client_id, "commitments"))
         summary.file = stamp or []
+        # the records above came from the version the storage holds, checked
+        summary.file_sha256 = self._history(client_id).storage.digest
         return summary
 
     def _refresh_summary(self, client_id: str) -> None:

@@ -15,7 +15,7 @@ from coach import export, schema
 from coach.cli import main
 from coach.models import BeliefScore, Commitment, Reflection
 from coach.method import BELIEF_KEYS
-from coach.store import Store
+from coach.store import DamagedHistoryError, Store
 
 TODAY = "2026-11-23"
 
@@ -39,7 +39,7 @@ def fill(data: Path, clients: int = 4) -> list[str]:
             for month in (3, 4):
                 r = Reflection(client_id=client.id, date=f"2025-0{month}-0{n + 1}", verdict="steady")
                 for key in BELIEF_KEYS:
-                    r.beliefs[key] = BeliefScore(n % 5 + 1, f"{key} seen ✓")
+                    r.beliefs[key] = BeliefScore(3 if n == 1 else n % 5 + 1, f"{key} seen ✓")
                 store.finish_reflection(r, Commitment(action=f"Call {n}", aim="cared", due=f"2025-0{month}-2{n}"))
     return ids
 
@@ -125,3 +125,36 @@ def test_a_client_file_coach_checked_is_not_checked_again_until_it_changes(data_
     with Store.open(data_dir, read_only=True) as store:
         assert len(list(store.export_clients())) == 1
     assert checked  # a new version: checked in full
+
+
+def edit_in_place(path: Path, old: bytes, new: bytes) -> None:
+    """Change bytes inside the file itself, then put its mtime back: the same
+    inode, size and mtime, as a bad sector or `touch -r` after an edit leaves it."""
+    assert len(old) == len(new)
+    before = path.stat()
+    raw = path.read_bytes()
+    at = raw.index(old)
+    with open(path, "r+b") as f:
+        f.seek(at)
+        f.write(new)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+
+
+@pytest.mark.parametrize("old, new", [(b'"score":3', b'"score":9'), (b'"verdict":"steady"', b'"verdict":"sturdy"')])
+def test_an_edit_that_keeps_the_files_stamp_is_still_refused(data_dir: Path, tmp_path: Path, capsys, old, new) -> None:
+    # a hostile pass found that trusting the stamp let such an edit into a backup
+    # that restore then refused; what is trusted is the checked bytes themselves
+    fill(data_dir, clients=3)
+    with Store.open(data_dir, read_only=True) as store:
+        victim = store.clients(include_archived=True)[1]
+    edit_in_place(data_dir / "clients" / f"{victim.id}.json", old, new)
+    capsys.readouterr()
+    assert run(data_dir, "backup", "-o", str(tmp_path / "b.json")) == 1
+    err = capsys.readouterr().err
+    assert victim.name in err or victim.id in err, err
+    assert os.listdir(tmp_path) == [data_dir.name]
+    with Store.open(data_dir, read_only=True) as store:  # the app reading that history is refused too
+        with pytest.raises(DamagedHistoryError):
+            store.reflections(victim.id)
