@@ -275,10 +275,11 @@ def selection_text(row: ClientRow | None, today: date, width: int = 78) -> Text:
 
 
 HEADING_WIDTH = 10
-#: Commitments due named in the panel, the most overdue first; the review has
+#: Commitments due named in the panel, the most overdue first (with the line that
+#: counts the rest, all of it fits the panel at 80x24); the review has
 #: every one, and a user back from a long break needs the panel to stay short
 #: (800 lines of it took a second to lay out at launch).
-DUE_SHOWN = 5
+DUE_SHOWN = 3
 
 
 def _hanging(rows: list[tuple[str, Text | str]], width: int, console: Console) -> Text:
