@@ -9,6 +9,7 @@ sentence on stderr with what to do next, never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import shlex
@@ -377,9 +378,10 @@ class _Tally:
         return f"{_plural(self.clients, 'client')} and {_plural(self.reflections, 'reflection')}"
 
 
-def _json_pieces(store: Store, tally: _Tally, client: str | None = None, since: date | None = None):
-    """The export document as JSON pieces, one client's file read at a time: what
-    export.filter_document would make of store.everything(), never all in memory."""
+def _selection(store: Store, client: str | None = None, since: date | None = None):
+    """What an export holds, as (head, clients, tail): clients one at a time,
+    reading only the chosen client's file with --client; what
+    export.filter_document would make of store.everything()."""
     from coach import export
 
     ids, marks = None, {}
@@ -391,8 +393,15 @@ def _json_pieces(store: Store, tally: _Tally, client: str | None = None, since: 
         cutoff = marks["since"] = export.since_cutoff(since)
         clients = (export.narrow_since(c, cutoff) for c in clients)
     drafts = [d for d in store.export_drafts() if ids is None or d.get("client_id") in ids]
-    tail = {"drafts": drafts, **({"filtered": marks} if marks else {})}
-    return export.json_pieces(store.export_head(), tally.count(clients), tail)
+    return store.export_head(), clients, {"drafts": drafts, **({"filtered": marks} if marks else {})}
+
+
+def _json_pieces(store: Store, tally: _Tally, client: str | None = None, since: date | None = None):
+    """The export document as JSON pieces, one client's file read at a time."""
+    from coach import export
+
+    head, clients, tail = _selection(store, client, since)
+    return export.json_pieces(head, tally.count(clients), tail)
 
 
 def _write_json(args: argparse.Namespace, ui: Out, nothing: str, write, *, client=None, since=None) -> _Tally:
@@ -403,8 +412,22 @@ def _write_json(args: argparse.Namespace, ui: Out, nothing: str, write, *, clien
     return tally
 
 
+def _stop_cleanly_on_hangup() -> None:
+    """A hang-up or kill (a dropped SSH link during a backup) ends the command
+    as ctrl+c does, so the temporary file, a whole copy of the notes, is removed."""
+    import signal
+
+    def stop(signum, _frame):
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(sig, stop)
+
+
 def cmd_export(args: argparse.Namespace, ui: Out) -> int:
     from coach import export
+
+    _stop_cleanly_on_hangup()
 
     since = parse_date(args.since, args.today_date, past=True) if args.since else None
     to_file = args.output != "-" and args.output is not None
@@ -421,8 +444,9 @@ def cmd_export(args: argparse.Namespace, ui: Out) -> int:
             _write_json(args, ui, "There is nothing to export", lambda pieces: _write_stdout_bytes(b"".join(pieces)),
                         client=args.client, since=since)
         return EXIT_OK
-    document = _everything(args, ui, "There is nothing to export")
-    document = export.filter_document(document, args.client, since)
+    with _reading(args, ui, "There is nothing to export") as store:
+        head, clients, tail = _selection(store, args.client, since)
+        document = {**head, "clients": list(clients), **tail}
     if args.format == "markdown":
         from coach.method import load_method
 
@@ -450,9 +474,25 @@ def _write_stdout_bytes(payload: bytes, text: str | None = None) -> None:
     if buffer is None:
         sys.stdout.write(payload.decode("utf-8") if text is None else text)
         return
-    sys.stdout.flush()
-    buffer.write(payload)
-    buffer.flush()
+    try:
+        sys.stdout.flush()
+        buffer.flush()
+        fd = buffer.fileno()
+    except (AttributeError, OSError, ValueError):  # a stream without a file of its own
+        buffer.write(payload)
+        buffer.flush()
+        return
+    try:
+        # every byte, or an error: a full disk took part of a backup and said nothing
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view):]
+    except BrokenPipeError:
+        raise  # the reader has gone (`| head`): main says nothing
+    except OSError as exc:
+        why = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or "it refused")
+        raise Problem(f"Could not write all of it to standard output ({why}), so what went there is "
+                      "incomplete; write to a file with -o FILE instead.") from exc
 
 
 def _utf8(text: str) -> bytes:
@@ -462,6 +502,7 @@ def _utf8(text: str) -> bytes:
 
 def cmd_backup(args: argparse.Namespace, ui: Out) -> int:
     nothing = "There is nothing to back up"
+    _stop_cleanly_on_hangup()
     if args.output == "-":
         _write_json(args, ui, nothing, lambda pieces: _write_stdout_bytes(b"".join(pieces)))
         return EXIT_OK
@@ -492,18 +533,14 @@ def _output_path(args: argparse.Namespace) -> Path:
 def _write_default_backup(payload, data_dir: Path) -> Path:
     """./coach-backup-<stamp>.json, a new file: never one that is there already."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    for n in range(1, 1000):
-        path = Path(f"coach-backup-{stamp}.json" if n == 1 else f"coach-backup-{stamp}-{n}.json").resolve()
-        if os.path.lexists(path):
-            continue
-        try:
-            return write_private_file(path, payload, data_dir=data_dir)
-        except OutputRefused:
-            # a name taken while the backup was written: the next one, unless
-            # the backup came in pieces, which were used up by the attempt
-            if not os.path.lexists(path) or not isinstance(payload, bytes):
-                raise
-    raise Problem("Could not find a free name for the backup in this folder; give one with -o FILE.")
+    names = [Path(f"coach-backup-{stamp}.json" if n == 1 else f"coach-backup-{stamp}-{n}.json").resolve()
+             for n in range(1, 1000)]
+    free = [p for p in names if not os.path.lexists(p)]
+    if not free:
+        raise Problem("Could not find a free name for the backup in this folder; give one with -o FILE.")
+    # a name taken while the backup is written (another backup in the same
+    # second) passes to the next: the same file is linked there, not written again
+    return write_private_file(free[0], payload, data_dir=data_dir, other_names=free[1:])
 
 
 def cmd_restore(args: argparse.Namespace, ui: Out) -> int:

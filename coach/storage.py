@@ -216,7 +216,8 @@ def inside(path: Path, folder: Path) -> bool:
 
 
 def write_private_file(
-    path: Path, payload: bytes | Iterable[bytes], *, replace: bool = False, force_word: str = "--force", data_dir: Path | None = None
+    path: Path, payload: bytes | Iterable[bytes], *, replace: bool = False, force_word: str = "--force",
+    data_dir: Path | None = None, other_names: Iterable[Path] = (),
 ) -> Path:
     """Write a file outside the data folder (an export, a backup, an agenda, a
     reflection kept elsewhere) that only the user can read.
@@ -227,7 +228,9 @@ def write_private_file(
     is written whole: a temporary file beside it, fsynced, then linked or
     renamed into place. `payload` may come in pieces (an iterable of bytes);
     an exception raised while they are made leaves nothing behind and goes on
-    to the caller. Returns the path written. With `data_dir`, a path in
+    to the caller. `other_names`: new names to take in turn when something
+    appears at `path` while it is written (a second backup in the same
+    second). Returns the path written. With `data_dir`, a path in
     that folder is refused: nothing but coach's own saves goes there.
     """
     path = Path(path)
@@ -240,9 +243,7 @@ def write_private_file(
         tmp = _write_temp(path, payload)
         if existing is None:
             try:
-                os.link(tmp, path)  # fails if anything appeared at `path` meanwhile
-            except FileExistsError:
-                raise
+                path = _link_first_free(tmp, path, other_names)
             except OSError as exc:
                 if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
                     raise
@@ -264,6 +265,19 @@ def write_private_file(
             _unlink_quietly(tmp)
     fsync_dir(path.parent)
     return path
+
+
+def _link_first_free(tmp: Path, path: Path, other_names: Iterable[Path]) -> Path:
+    """Link `tmp` at `path`, or else at the first of `other_names` where nothing is."""
+    names = iter(other_names)
+    while True:
+        try:
+            os.link(tmp, path)  # fails if anything appeared at `path` meanwhile
+            return path
+        except FileExistsError:
+            path = next(names, None)
+            if path is None:
+                raise
 
 
 def read_file_bytes(path: Path, *, limit: int = MAX_FILE_BYTES, follow: bool = False) -> bytes | None:

@@ -158,3 +158,75 @@ def test_an_edit_that_keeps_the_files_stamp_is_still_refused(data_dir: Path, tmp
     with Store.open(data_dir, read_only=True) as store:  # the app reading that history is refused too
         with pytest.raises(DamagedHistoryError):
             store.reflections(victim.id)
+
+
+def test_standard_output_that_fills_up_is_an_error_not_a_short_backup(data_dir: Path) -> None:
+    # a full disk took part of `coach backup -o - > file` and exit status said all was well
+    import subprocess
+    import sys
+
+    fill(data_dir)
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-m", "coach", "--data-dir", str(data_dir), "backup", "-o", "-"],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "standard output" in done.stderr and "the disk is full" in done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_a_name_taken_while_a_backup_is_written_passes_to_the_next(tmp_path: Path, monkeypatch) -> None:
+    # three `coach backup` in the same second: each gets its own name, from one write
+    from coach import storage
+
+    first, second = tmp_path / "b.json", tmp_path / "b-2.json"
+    real_link = os.link
+
+    def racing_link(src, dst):
+        if Path(dst) == first and not first.exists():
+            first.write_text("another backup")  # appears between the check and the link
+        return real_link(src, dst)
+
+    monkeypatch.setattr(os, "link", racing_link)
+    written = storage.write_private_file(first, iter([b"{", b"}"]), other_names=[second])
+    assert written == second and second.read_bytes() == b"{}" and first.read_text() == "another backup"
+    assert sorted(os.listdir(tmp_path)) == ["b-2.json", "b.json"]
+
+
+def test_a_hang_up_while_exporting_leaves_no_copy_of_the_notes(data_dir: Path, tmp_path: Path) -> None:
+    # a dropped SSH link sends SIGHUP: the temporary file, a whole copy, must go
+    import signal
+
+    from coach import cli, storage
+
+    old = {sig: signal.getsignal(sig) for sig in (signal.SIGHUP, signal.SIGTERM)}
+    try:
+        cli._stop_cleanly_on_hangup()
+
+        def pieces():
+            yield b"{"
+            os.kill(os.getpid(), signal.SIGHUP)
+            yield b"}"
+
+        out = tmp_path / "out"
+        out.mkdir()
+        with pytest.raises(KeyboardInterrupt):
+            storage.write_private_file(out / "e.json", pieces())
+        assert os.listdir(out) == []
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
+def test_one_client_exports_in_every_format_while_another_clients_file_is_damaged(data_dir: Path, tmp_path: Path,
+                                                                                  capsys) -> None:
+    fill(data_dir, clients=2)
+    with Store.open(data_dir, read_only=True) as store:
+        ok, broken = store.clients(include_archived=True)
+    (data_dir / "clients" / f"{broken.id}.json").write_text('{"reflections": {"1": ')
+    for fmt in ("json", "csv", "markdown"):
+        target = tmp_path / f"one.{fmt}"
+        assert run(data_dir, "export", "-f", fmt, "--client", ok.name, "-o", str(target)) == 0, capsys.readouterr().err
+        assert ok.name in target.read_text()
+    capsys.readouterr()
+    assert run(data_dir, "export", "-f", "csv", "-o", str(tmp_path / "all.csv")) == 1  # the whole still refuses
+    assert broken.name in capsys.readouterr().err

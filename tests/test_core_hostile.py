@@ -503,8 +503,8 @@ def test_open_reads_no_client_file_whose_stamp_matches_its_summary(filled, monke
         for d in s.drafts():
             s.discard_draft(d.id)
     read = []
-    real = storage.read_json_file
-    monkeypatch.setattr(storage, "read_json_file", lambda p: read.append(Path(p).name) or real(p))
+    real = storage.read_file_bytes
+    monkeypatch.setattr(storage, "read_file_bytes", lambda p, **kw: read.append(Path(p).name) or real(p, **kw))
     with Store.open(filled) as s:
         assert len(s.clients()) == 2
     assert read == ["coach.json", "drafts.json"]
