@@ -12,22 +12,15 @@ from pathlib import Path
 import pytest
 
 from coach import export, schema
-from coach.cli import main
 from coach.models import BeliefScore, Commitment, Reflection
 from coach.method import BELIEF_KEYS
 from coach.store import DamagedHistoryError, Store
-
-TODAY = "2026-11-23"
-
+from tests.helpers.core_support import run_cli as run
 
 @pytest.fixture(autouse=True)
 def plain_terminal(monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("COACH_DATA_DIR", raising=False)
-
-
-def run(data: Path, *args: str) -> int:
-    return main(["--data-dir", str(data), "--today", TODAY, *args])
 
 
 def fill(data: Path, clients: int = 4) -> list[str]:
