@@ -15,6 +15,7 @@ link; pruning never follows a link.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Mapping
 
 from coach.layout import BACKUPS_DIR, CLIENTS_DIR, check_file, data_files, read_data_file
 from coach.safety import check_private_dir, ensure_private_subdir, is_private_subdir, make_private_dir
@@ -190,13 +192,15 @@ def remove_folder(root: Path, name: str) -> None:
 
 
 def take_backup(
-    data_dir: Path, *, prune: bool = True, known_good: frozenset[str] = frozenset()
+    data_dir: Path, *, prune: bool = True, known_good: Mapping[str, str] | None = None
 ) -> BackupResult:
     """Copy every data file that passes its check into a new backups/<stamp>/.
 
     Every file is parsed from the bytes copied; the record check is skipped
-    for `known_good` files, which the caller has seen pass it in exactly this
-    version (their stamp matches the one recorded when they were read).
+    for a file whose bytes have the sha256 `known_good` gives for it: bytes
+    that passed the check before (a stamp alone is not enough: an edit in
+    place can keep inode, size and mtime, and would be copied into every
+    backup while the good copies were pruned).
     A file that does not pass is left out (listed in `skipped`). Raises
     OSError (disk full, say) after removing the partial backup; UnsafePathError
     if backups/ fails the folder check.
@@ -222,7 +226,7 @@ def take_backup(
                 continue  # gone since the listing
             try:
                 data = parse_json_bytes(src, raw)
-                if rel in known_good:
+                if known_good and known_good.get(rel) == hashlib.sha256(raw).hexdigest():
                     check_tinydb_shape(src, data)
                 else:
                     check_file(src, rel, data)

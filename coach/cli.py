@@ -418,6 +418,9 @@ def _stop_cleanly_on_hangup() -> None:
     import signal
 
     def stop(signum, _frame):
+        # once: a second signal must not cut short the cleanup the first started
+        for other in (signal.SIGHUP, signal.SIGTERM):
+            signal.signal(other, signal.SIG_IGN)
         raise KeyboardInterrupt
 
     for sig in (signal.SIGHUP, signal.SIGTERM):

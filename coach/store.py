@@ -419,22 +419,22 @@ class Store:
             raise SaveError(f"Could not take a backup: {exc.path} {exc.problem}.") from exc
         return result.folder
 
-    def _known_good_files(self) -> frozenset[str]:
-        """Client files whose current version was read and passed the record check:
-        the stamp its summary recorded is the file's stamp now."""
-        good = set()
+    def _known_good_files(self) -> dict[str, str]:
+        """Client files with the sha256 of bytes that passed the record check
+        (from their summaries), for a backup to copy without checking again."""
+        good = {}
         try:
             docs = self._index.table("clients").all()
         except DataFileError:
-            return frozenset()
+            return {}
         for doc in docs:
             cid = doc.get("id")
             if cid in self._damaged or cid in self._summaries:
                 continue
-            recorded = (doc.get("summary") or {}).get("file")
-            if recorded and recorded == file_stamp(self._history_path(cid)):
-                good.add(history_rel(cid))
-        return frozenset(good)
+            digest = (doc.get("summary") or {}).get("file_sha256")
+            if isinstance(digest, str) and digest:
+                good[history_rel(cid)] = digest
+        return good
 
     def backups(self) -> list[Path]:
         """Backup folders coach made, newest first."""

@@ -223,3 +223,35 @@ def test_one_client_exports_in_every_format_while_another_clients_file_is_damage
     capsys.readouterr()
     assert run(data_dir, "export", "-f", "csv", "-o", str(tmp_path / "all.csv")) == 1  # the whole still refuses
     assert broken.name in capsys.readouterr().err
+
+
+def test_an_automatic_backup_leaves_out_a_file_edited_in_place(data_dir: Path) -> None:
+    # the stamp alone let an edit that kept inode, size and mtime into every new
+    # backup, while pruning removed the good copies (hostile pass 2)
+    fill(data_dir, clients=2)
+    with Store.open(data_dir, read_only=True) as store:
+        victim = store.clients(include_archived=True)[1]
+    rel = f"clients/{victim.id}.json"
+    edit_in_place(data_dir / rel, b'"score":3', b'"score":9')
+    with Store.open(data_dir) as store:
+        store.add_client("Zed")  # the first change of a run takes a backup
+        (newest,) = store.backups()[:1]
+    assert not (newest / rel).exists()  # left out, not copied
+    assert (newest / "coach.json").exists()
+
+
+def test_a_second_hang_up_does_not_cut_the_cleanup_short(tmp_path: Path) -> None:
+    import signal
+
+    from coach import cli
+
+    old = {sig: signal.getsignal(sig) for sig in (signal.SIGHUP, signal.SIGTERM)}
+    try:
+        cli._stop_cleanly_on_hangup()
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGHUP)
+        os.kill(os.getpid(), signal.SIGTERM)  # ignored now: the cleanup runs to its end
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
