@@ -28,7 +28,7 @@ from coach import __version__, weekly
 from coach.dates import DateError, iso_day, parse_date, short_date
 from coach.paths import resolve_data_dir
 from coach.safety import UnsafePathError
-from coach.storage import DataFileError, OutputRefused, SaveError, read_file_bytes, write_private_file
+from coach.storage import DataFileError, SaveError, read_file_bytes, write_private_file
 from coach.store import Store, restore_into, validate_export
 from coach.textsafe import literal, shorten, valid_unicode_tree, visible
 
@@ -145,8 +145,11 @@ def _no_data(args: argparse.Namespace) -> str:
 
 def _counts(document: dict) -> str:
     clients = document.get("clients", [])
-    n = sum(len(c.get("reflections", [])) for c in clients)
-    return f"{_plural(len(clients), 'client')} and {_plural(n, 'reflection')}"
+    return _clients_and_reflections(len(clients), sum(len(c.get("reflections", [])) for c in clients))
+
+
+def _clients_and_reflections(clients: int, reflections: int) -> str:
+    return f"{_plural(clients, 'client')} and {_plural(reflections, 'reflection')}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -353,14 +356,6 @@ def _reading(args: argparse.Namespace, ui: Out, nothing: str) -> Store:
     return store
 
 
-def _everything(args: argparse.Namespace, ui: Out, nothing: str) -> dict:
-    """All the user's data, read without the writer's lock; `nothing` says why not.
-
-    A damaged client stops it with that client's mend: a copy without it would mislead."""
-    with _reading(args, ui, nothing) as store:
-        return store.everything()
-
-
 class _Tally:
     """What went into an export written in pieces, for the line that reports it."""
 
@@ -375,41 +370,28 @@ class _Tally:
             yield client
 
     def __str__(self) -> str:
-        return f"{_plural(self.clients, 'client')} and {_plural(self.reflections, 'reflection')}"
+        return _clients_and_reflections(self.clients, self.reflections)
 
 
 def _selection(store: Store, client: str | None = None, since: date | None = None):
-    """What an export holds, as (head, clients, tail): clients one at a time,
-    reading only the chosen client's file with --client; what
-    export.filter_document would make of store.everything()."""
+    """What an export holds, as (head, clients, tail), the clients read one at
+    a time and, with --client, only the chosen one's file."""
     from coach import export
 
-    ids, marks = None, {}
-    if client is not None:
-        chosen = export.match_client([c.to_dict() for c in store.clients(include_archived=True)], client)
-        ids, marks["client"] = [chosen["id"]], str(chosen.get("name", ""))
-    clients = store.export_clients(ids)
-    if since is not None:
-        cutoff = marks["since"] = export.since_cutoff(since)
-        clients = (export.narrow_since(c, cutoff) for c in clients)
-    drafts = [d for d in store.export_drafts() if ids is None or d.get("client_id") in ids]
-    return store.export_head(), clients, {"drafts": drafts, **({"filtered": marks} if marks else {})}
+    named = [c.to_dict_without_summary() for c in store.clients(include_archived=True)]
+    clients, tail = export.selection(named, store.export_clients, store.export_drafts(), client, since)
+    return store.export_head(), clients, tail
 
 
-def _json_pieces(store: Store, tally: _Tally, client: str | None = None, since: date | None = None):
-    """The export document as JSON pieces, one client's file read at a time."""
+def _write_json(args: argparse.Namespace, ui: Out, nothing: str, write, *, client=None, since=None):
+    """Hand `write` the export as JSON pieces while the store is open: (the
+    tally of what went in, what `write` returned)."""
     from coach import export
 
-    head, clients, tail = _selection(store, client, since)
-    return export.json_pieces(head, tally.count(clients), tail)
-
-
-def _write_json(args: argparse.Namespace, ui: Out, nothing: str, write, *, client=None, since=None) -> _Tally:
-    """Hand `write` the export as JSON pieces while the store is open; the tally of what went in."""
     tally = _Tally()
     with _reading(args, ui, nothing) as store:
-        write(_json_pieces(store, tally, client, since))
-    return tally
+        head, clients, tail = _selection(store, client, since)
+        return tally, write(export.json_pieces(head, tally.count(clients), tail))
 
 
 def _stop_cleanly_on_hangup() -> None:
@@ -436,11 +418,9 @@ def cmd_export(args: argparse.Namespace, ui: Out) -> int:
     to_file = args.output != "-" and args.output is not None
     if args.format == "json":
         if to_file:
-            written: list[Path] = []
-            tally = _write_json(args, ui, "There is nothing to export", lambda pieces: written.append(
-                write_private_file(_output_path(args), pieces, replace=args.force, data_dir=args.data_path)),
-                client=args.client, since=since)
-            ui.say(f"Wrote {tally} as {FORMAT_NAMES[args.format]} to ", literal(str(written[0])), ".")
+            tally, path = _write_json(args, ui, "There is nothing to export", lambda pieces: write_private_file(
+                _output_path(args), pieces, replace=args.force, data_dir=args.data_path), client=args.client, since=since)
+            ui.say(f"Wrote {tally} as {FORMAT_NAMES[args.format]} to ", literal(str(path)), ".")
         else:
             # whole before the first byte goes out: a damaged client stops the
             # export with nothing written, as it does for a file
@@ -467,15 +447,15 @@ def cmd_export(args: argparse.Namespace, ui: Out) -> int:
 
 def _write_stdout(text: str) -> None:
     """Exactly the text, as UTF-8, whatever the terminal's locale claims."""
-    _write_stdout_bytes(_utf8(text), text)
+    _write_stdout_bytes(_utf8(text))
 
 
-def _write_stdout_bytes(payload: bytes, text: str | None = None) -> None:
+def _write_stdout_bytes(payload: bytes) -> None:
     if sys.stdout is None:  # started with standard output closed (`>&-`)
         raise Problem("Standard output is closed, so there is nowhere to write; give a file with -o FILE.")
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
-        sys.stdout.write(payload.decode("utf-8") if text is None else text)
+        sys.stdout.write(payload.decode("utf-8"))
         return
     try:
         sys.stdout.flush()
@@ -509,15 +489,12 @@ def cmd_backup(args: argparse.Namespace, ui: Out) -> int:
     if args.output == "-":
         _write_json(args, ui, nothing, lambda pieces: _write_stdout_bytes(b"".join(pieces)))
         return EXIT_OK
-    written: list[Path] = []
     if args.output is not None:
         target = _output_path(args)
-        tally = _write_json(args, ui, nothing, lambda pieces: written.append(
-            write_private_file(target, pieces, replace=args.force, data_dir=args.data_path)))
+        tally, path = _write_json(args, ui, nothing, lambda pieces: write_private_file(
+            target, pieces, replace=args.force, data_dir=args.data_path))
     else:
-        tally = _write_json(args, ui, nothing, lambda pieces: written.append(
-            _write_default_backup(pieces, args.data_path)))
-    path = written[0]
+        tally, path = _write_json(args, ui, nothing, lambda pieces: _write_default_backup(pieces, args.data_path))
     ui.say(f"Saved {tally} to ", literal(str(path)), ".")
     ui.say("To bring it back later: ", literal(f"{_coach_cmd(args)} restore {shlex.quote(str(path))}"))
     return EXIT_OK

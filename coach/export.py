@@ -12,7 +12,7 @@ import csv
 import io
 import json
 from datetime import date
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from coach.dates import iso_day
 from coach.method import BELIEF_KEYS, Method
@@ -61,18 +61,35 @@ def filter_document(
     if client is None and since is None:
         return document
     doc = copy.deepcopy(document)
-    marks: dict[str, str] = {}
+    everyone = doc.get("clients", [])
+    chosen, tail = selection(everyone, lambda ids: [c for c in everyone if ids is None or c.get("id") in ids],
+                             doc.get("drafts", []), client, since)
+    head = {k: v for k, v in doc.items() if k not in ("clients", "drafts", "filtered")}
+    return {**head, "clients": list(chosen), **tail}
+
+
+def selection(
+    clients: list[dict[str, Any]],
+    read: Callable[[list[str] | None], Iterable[dict[str, Any]]],
+    drafts: list[dict[str, Any]],
+    client: str | None = None,
+    since: str | date | None = None,
+) -> tuple[Iterable[dict[str, Any]], dict[str, Any]]:
+    """What an export narrowed by --client and --since holds: (its clients, its
+    tail: the drafts and the "filtered" marks). `clients` are matched against
+    --client by name (their history is not needed); `read(ids)` gives the
+    chosen ones (all when None) with their history, and may give them one
+    at a time: a store reads only the chosen client's file."""
+    ids, marks = None, {}
     if client is not None:
-        chosen = match_client(doc.get("clients", []), client)
-        doc["clients"] = [chosen]
-        doc["drafts"] = [d for d in doc.get("drafts", []) if d.get("client_id") == chosen.get("id")]
-        marks["client"] = str(chosen.get("name", ""))
+        chosen = match_client(clients, client)
+        ids, marks["client"] = [chosen.get("id")], str(chosen.get("name", ""))
+    picked = read(ids)
     if since is not None:
-        cutoff = since_cutoff(since)
-        doc["clients"] = [narrow_since(c, cutoff) for c in doc.get("clients", [])]
-        marks["since"] = cutoff
-    doc["filtered"] = marks
-    return doc
+        cutoff = marks["since"] = since_cutoff(since)
+        picked = (narrow_since(c, cutoff) for c in picked)
+    kept = [d for d in drafts if ids is None or d.get("client_id") in ids]
+    return picked, {"drafts": kept, **({"filtered": marks} if marks else {})}
 
 
 def since_cutoff(since: str | date) -> str:
