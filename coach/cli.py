@@ -14,6 +14,7 @@ import json
 import os
 import shlex
 import sys
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
@@ -394,25 +395,38 @@ def _write_json(args: argparse.Namespace, ui: Out, nothing: str, write, *, clien
         return tally, write(export.json_pieces(head, tally.count(clients), tail))
 
 
-def _stop_cleanly_on_hangup() -> None:
-    """A hang-up or kill (a dropped SSH link during a backup) ends the command
-    as ctrl+c does, so the temporary file, a whole copy of the notes, is removed."""
+@contextmanager
+def _hang_up_as_ctrl_c():
+    """While a command runs, a hang-up or kill (a dropped SSH link during a
+    backup) ends it as ctrl+c does, so what it cleans up on the way out (the
+    temporary file of an export, a whole copy of the notes) is removed. The
+    handlers are put back afterwards; the app installs its own."""
     import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers
+        return
+    signals = (signal.SIGHUP, signal.SIGTERM)
+    before = {sig: signal.getsignal(sig) for sig in signals}
 
     def stop(signum, _frame):
         # once: a second signal must not cut short the cleanup the first started
-        for other in (signal.SIGHUP, signal.SIGTERM):
+        for other in signals:
             signal.signal(other, signal.SIG_IGN)
         raise KeyboardInterrupt
 
-    for sig in (signal.SIGHUP, signal.SIGTERM):
+    for sig in signals:
         signal.signal(sig, stop)
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
 
 
 def cmd_export(args: argparse.Namespace, ui: Out) -> int:
     from coach import export
-
-    _stop_cleanly_on_hangup()
 
     since = parse_date(args.since, args.today_date, past=True) if args.since else None
     to_file = args.output != "-" and args.output is not None
@@ -485,7 +499,6 @@ def _utf8(text: str) -> bytes:
 
 def cmd_backup(args: argparse.Namespace, ui: Out) -> int:
     nothing = "There is nothing to back up"
-    _stop_cleanly_on_hangup()
     if args.output == "-":
         _write_json(args, ui, nothing, lambda pieces: _write_stdout_bytes(b"".join(pieces)))
         return EXIT_OK
@@ -668,7 +681,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.data_path = resolve_data_dir(args.data_dir)
         args.today_date = args.today or date.today()
-        return COMMANDS[args.command](args, ui)
+        if args.command is None:
+            return cmd_app(args, ui)
+        with _hang_up_as_ctrl_c():
+            return COMMANDS[args.command](args, ui)
     except (DataFileError, UnsafePathError) as exc:
         ui.error(str(exc))
     except (Problem, SaveError) as exc:

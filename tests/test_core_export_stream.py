@@ -30,10 +30,10 @@ def fill(data: Path, clients: int = 4) -> list[str]:
             client = store.add_client(f"Client {n}", f"Org {n}", on=date(2025, 1, 1))
             ids.append(client.id)
             for month in (3, 4):
-                r = Reflection(client_id=client.id, date=f"2025-0{month}-0{n + 1}", verdict="steady")
+                r = Reflection(client_id=client.id, date=f"2025-0{month}-0{n % 9 + 1}", verdict="steady")
                 for key in BELIEF_KEYS:
                     r.beliefs[key] = BeliefScore(3 if n == 1 else n % 5 + 1, f"{key} seen ✓")
-                store.finish_reflection(r, Commitment(action=f"Call {n}", aim="cared", due=f"2025-0{month}-2{n}"))
+                store.finish_reflection(r, Commitment(action=f"Call {n}", aim="cared", due=f"2025-0{month}-2{n % 9}"))
     return ids
 
 
@@ -191,23 +191,45 @@ def test_a_hang_up_while_exporting_leaves_no_copy_of_the_notes(data_dir: Path, t
 
     from coach import cli, storage
 
-    old = {sig: signal.getsignal(sig) for sig in (signal.SIGHUP, signal.SIGTERM)}
-    try:
-        cli._stop_cleanly_on_hangup()
+    before = signal.getsignal(signal.SIGHUP)
 
-        def pieces():
-            yield b"{"
-            os.kill(os.getpid(), signal.SIGHUP)
-            yield b"}"
+    def pieces():
+        yield b"{"
+        os.kill(os.getpid(), signal.SIGHUP)
+        yield b"}"
 
-        out = tmp_path / "out"
-        out.mkdir()
-        with pytest.raises(KeyboardInterrupt):
-            storage.write_private_file(out / "e.json", pieces())
-        assert os.listdir(out) == []
-    finally:
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(KeyboardInterrupt), cli._hang_up_as_ctrl_c():
+        storage.write_private_file(out / "e.json", pieces())
+    assert os.listdir(out) == []
+    assert signal.getsignal(signal.SIGHUP) is before  # put back once the command is over
+
+
+def test_a_hang_up_during_a_real_backup_leaves_nothing_behind(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    data = tmp_path / "data"
+    fill(data, clients=40)
+    out = tmp_path / "out"
+    out.mkdir()
+    # the export is slowed at its first client so the signal comes mid-way
+    slow = ("import time, coach.store as s; real = s.Store.export_clients\n"
+            "def slow(self, ids=None):\n    for c in real(self, ids):\n        time.sleep(0.05); yield c\n"
+            "s.Store.export_clients = slow\nimport sys; from coach.cli import main; sys.exit(main())")
+    proc = subprocess.Popen([sys.executable, "-c", slow, "--data-dir", str(data), "backup", "-o", str(out / "b.json")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while not os.listdir(out) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert os.listdir(out), "the backup never started writing"
+    proc.send_signal(signal.SIGHUP)
+    proc.send_signal(signal.SIGTERM)  # a second one, as a dying SSH session sends
+    assert proc.wait(timeout=20) == 130
+    assert os.listdir(out) == []
 
 
 def test_one_client_exports_in_every_format_while_another_clients_file_is_damaged(data_dir: Path, tmp_path: Path,
@@ -240,18 +262,15 @@ def test_an_automatic_backup_leaves_out_a_file_edited_in_place(data_dir: Path) -
     assert (newest / "coach.json").exists()
 
 
-def test_a_second_hang_up_does_not_cut_the_cleanup_short(tmp_path: Path) -> None:
+def test_a_second_hang_up_does_not_cut_the_cleanup_short() -> None:
+    # the first signal starts the cleanup; one more must not interrupt it
     import signal
 
     from coach import cli
 
-    old = {sig: signal.getsignal(sig) for sig in (signal.SIGHUP, signal.SIGTERM)}
-    try:
-        cli._stop_cleanly_on_hangup()
-        with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt), cli._hang_up_as_ctrl_c():
+        try:
             os.kill(os.getpid(), signal.SIGHUP)
-        os.kill(os.getpid(), signal.SIGTERM)  # ignored now: the cleanup runs to its end
-        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
-    finally:
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
+        finally:  # where the temporary file is removed
+            os.kill(os.getpid(), signal.SIGTERM)
+            assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
