@@ -226,7 +226,8 @@ def take_backup(
                 continue  # gone since the listing
             try:
                 data = parse_json_bytes(src, raw)
-                if known_good and known_good.get(rel) == hashlib.sha256(raw).hexdigest():
+                known = (known_good or {}).get(rel)
+                if known and known == hashlib.sha256(raw).hexdigest():
                     check_tinydb_shape(src, data)
                 else:
                     check_file(src, rel, data)

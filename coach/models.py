@@ -244,8 +244,7 @@ class Client:
     def to_dict_without_summary(self) -> dict[str, Any]:
         """What an export keeps of the client: the summary is worked out from its
         history (and at ten years its list of dates is most of the client)."""
-        names = _FIELD_NAMES.get(Client) or tuple(f.name for f in fields(Client))
-        return {name: plain(getattr(self, name)) for name in names if name != "summary"}
+        return {f.name: plain(getattr(self, f.name)) for f in fields(self) if f.name != "summary"}
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> "Client":

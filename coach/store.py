@@ -431,8 +431,8 @@ class Store:
             cid = doc.get("id")
             if cid in self._damaged or cid in self._summaries:
                 continue
-            digest = (doc.get("summary") or {}).get("file_sha256")
-            if isinstance(digest, str) and digest:
+            digest = _checked_digest(doc.get("summary"))
+            if digest:
                 good[history_rel(cid)] = digest
         return good
 
@@ -621,8 +621,7 @@ class Store:
         summary = self._summaries.get(client_id)
         if summary is None:
             summary = (self._client_doc(client_id) or {}).get("summary")
-        digest = summary.get("file_sha256") if isinstance(summary, dict) else None
-        return digest if isinstance(digest, str) else ""
+        return _checked_digest(summary)
 
     def _records(self, client_id: str, table: str) -> list[dict[str, Any]]:
         with self._history_errors(client_id):
@@ -1053,6 +1052,12 @@ def restore_into(
         return restore_module.restore_document(data_dir, document)
     finally:
         lock.release()
+
+
+def _checked_digest(summary: Any) -> str:
+    """The sha256 a stored summary records of its client file's checked bytes; "" if none fits."""
+    digest = summary.get("file_sha256") if isinstance(summary, dict) else None
+    return digest if isinstance(digest, str) else ""
 
 
 def reflection_order(doc: dict[str, Any]) -> tuple[str, str]:

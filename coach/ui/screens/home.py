@@ -75,6 +75,7 @@ class HomeScreen(CoachAccess, Screen):
         self.rows: list[ClientRow] = []
         self.shown: list[ClientRow] = []
         self._week_width = 0  # the width the This-week panel was wrapped to
+        self._everyone: list[Client] = []  # every client as last read, archived too
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -105,7 +106,7 @@ class HomeScreen(CoachAccess, Screen):
             table.set_up_columns(self.size.width)  # this drops the rows too
             self.refresh_all()
         elif self.coach.size.width != self._week_width:
-            self.show_this_week(self.coach.store.clients(include_archived=True))  # wrapped to the width it had
+            self.show_this_week(self._everyone)  # it was wrapped to the width it had
 
     # -- what is shown ---------------------------------------------------------
 
@@ -115,7 +116,7 @@ class HomeScreen(CoachAccess, Screen):
 
     def refresh_all(self) -> None:
         """Read the clients again and redraw everything (after a reflection, a review, an edit)."""
-        everyone = self.coach.store.clients(include_archived=True)  # archived reflections still count in the rhythm
+        everyone = self._everyone = self.coach.store.clients(include_archived=True)  # archived ones count in the rhythm
         clients = [c for c in everyone if not c.archived]
         self.rows = [ClientRow.of(client) for client in clients]
         first_run = not clients
