@@ -682,11 +682,14 @@ def bench_status(report: Report, data_dir: Path, runs: int) -> None:
         return
     floor = [PY, "-c", READ_INDEX, str(data_dir / "coach.json")]
     bare = [PY, "-c", "pass"]
-    for warm in (floor, bare):
+    # the floor of the stack itself: rich is how coach writes to the shell
+    console = [PY, "-c", "import rich.console"]
+    for warm in (floor, bare, console):
         subprocess.run(warm, capture_output=True, env=env)
-    st, ft, bt, nt = [], [], [], []
+    st, ft, bt, nt, rt = [], [], [], [], []
     for _ in range(runs):
-        for times, args, e in ((st, argv, env), (ft, floor, env), (bt, bare, env), (nt, argv, child_env(NO_PYC))):
+        for times, args, e in ((st, argv, env), (ft, floor, env), (bt, bare, env), (nt, argv, child_env(NO_PYC)),
+                               (rt, console, env)):
             t = time.perf_counter()
             subprocess.run(args, capture_output=True, env=e)
             times.append(time.perf_counter() - t)
@@ -699,6 +702,8 @@ def bench_status(report: Report, data_dir: Path, runs: int) -> None:
                      f"python -c pass {ms(median(bt))}; the old absolute target ≤ 150 ms: {judge(median(st) * 1000, 150, ' ms')}")
     row.notes.append(f"prints {len(probe.stdout.splitlines())} lines; min/max {ms(min(st))}/{ms(max(st))}; "
                      f"without .pyc {ms(median(nt))}")
+    row.notes.append(f"python importing rich.console and nothing else: {ms(median(rt))}, "
+                     f"{median(rt) / median(ft):.2f}× the floor (what the target leaves: {ms(2 * median(ft))})")
     # which modules it imports, from the interpreter's own account
     imp = subprocess.run([PY, "-X", "importtime", *argv[1:]], capture_output=True, text=True, env=env)
     mods = {}
