@@ -109,6 +109,15 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--only", metavar="PATH",
                          help="bring back only this file from a backup folder (coach.json, drafts.json or "
                               "clients/<id>.json), leaving the rest as it is")
+    ask = sub.add_parser("ask", parents=common,
+                         help="write a short check-in to send a client, so their own answers can sit beside your guesses")
+    ask.add_argument("client", metavar="CLIENT", help="the client (a unique start of the name is enough)")
+    ask.add_argument("--output", "-o", metavar="FILE",
+                     help="write to FILE (a new file, readable only by you) instead of the screen; - is the screen")
+    ask.add_argument("--force", action="store_true", help="replace FILE if it exists (never a link or a device)")
+    insights = sub.add_parser("insights", parents=common,
+                              help="your view beside your clients' own answers, and how each partnership moves")
+    insights.add_argument("--client", metavar="NAME", help="only this client (a unique start of the name is enough)")
     sub.add_parser("demo", parents=common, help="fill an empty data folder with sample clients to explore")
     return parser
 
@@ -219,6 +228,7 @@ def cmd_status(args: argparse.Namespace, ui: Out) -> int:
     today = args.today_date
     _status_due(ui, clients, today, _coach_cmd(args))
     _status_suggestions(ui, clients, today)
+    _status_ask(ui, clients, today, _coach_cmd(args))
     _status_rhythm(ui, clients, today)
     if drafts:
         names = {c.id: c.name for c in clients}
@@ -251,6 +261,22 @@ def _status_suggestions(ui: Out, clients, today: date, shown: int = 3) -> None:
     ui.say("Worth a reflection:")
     for s in found[:shown]:
         ui.say("  ", literal(s.client.name, "bold"), ": ", "; ".join(s.reasons[:2]) + ".")
+
+
+def _status_ask(ui: Out, clients, today: date, cmd: str) -> None:
+    from coach.settings import current
+    from coach.voice import ask_reason
+
+    every = current().ask_every_days
+    due = [(c, why) for c in clients if not c.archived and (why := ask_reason(c.summary, today, every))]
+    if not due:
+        return
+    # the longest unasked first: never asked, then the oldest answer
+    due.sort(key=lambda pair: (pair[0].summary.last_asked_on, pair[0].name.casefold()))
+    first, why = due[0]
+    who = (f"{visible(first.name)} ({why})" if len(due) == 1
+           else f"{_plural(len(due), 'client')}; the longest: {visible(first.name)}, {why}")
+    ui.say(f"Time to ask for their own view: {who}. ", literal(f"{cmd} ask NAME"), " writes a check-in to send.")
 
 
 def _status_rhythm(ui: Out, clients, today: date) -> None:
@@ -658,6 +684,49 @@ def cmd_demo(args: argparse.Namespace, ui: Out) -> int:
     return EXIT_OK
 
 
+def _client_named(store: Store, name: str):
+    from coach import export
+
+    clients = store.clients(include_archived=True)
+    chosen = export.match_client([c.to_dict_without_summary() for c in clients], name)
+    return next(c for c in clients if c.id == chosen.get("id"))
+
+
+def cmd_ask(args: argparse.Namespace, ui: Out) -> int:
+    from coach.method import load_method
+    from coach.voice import check_in_text
+
+    with _reading(args, ui, "There is no client to ask") as store:
+        client = _client_named(store, args.client)
+    text = check_in_text(client.name, load_method())
+    if args.output is None or args.output == "-":
+        _write_stdout(text)
+        return EXIT_OK
+    path = write_private_file(_output_path(args), _utf8(text), replace=args.force, data_dir=args.data_path)
+    ui.say(f"Wrote a check-in for {visible(client.name)} to ", literal(str(path)), ".")
+    ui.say("When they answer, record it on a reflection: in the app, press a on a belief, "
+           "or open their history and press a.")
+    return EXIT_OK
+
+
+def cmd_insights(args: argparse.Namespace, ui: Out) -> int:
+    from coach import insights_report
+    from coach.method import load_method
+
+    with _reading(args, ui, "There is nothing to look at yet") as store:
+        chosen = [_client_named(store, args.client)] if args.client else store.clients(include_archived=True)
+        report = insights_report.gather(store, chosen, args.today_date)
+    for message in report.unread:
+        ui.warn(message)
+    for line in insights_report.lines(report, load_method(), args.today_date):
+        if line.heading:
+            ui.say("")
+            ui.say((line.text, "bold"))
+        else:
+            ui.say(literal(line.text))
+    return EXIT_OK
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace, Out], int]] = {
     None: cmd_app,
     "status": cmd_status,
@@ -666,6 +735,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Out], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "demo": cmd_demo,
+    "ask": cmd_ask,
+    "insights": cmd_insights,
 }
 
 

@@ -24,10 +24,16 @@ from coach.textsafe import valid_unicode
 _FORM = reflection_form()
 #: every field a reflection keeps, in the order the reflection asks for them
 CSV_FIELDS = _FORM.reflection_fields
+#: the client's own answers to a check-in, after everything the reflection asks
+ANSWER_COLUMNS = (
+    ["asked_on"]
+    + [f"{key}_{part}" for key in (*BELIEF_KEYS, "both_ways") for part in ("theirs", "their_words")]
+)
 CSV_COLUMNS = (
     ["client", "organisation", "date", "proposed_verdict"]
     + [f.key for f in CSV_FIELDS]
     + ["commitment", "commitment_aim", "commitment_due", "commitment_status"]
+    + ANSWER_COLUMNS
 )
 
 
@@ -175,7 +181,16 @@ def _csv_row(client: Client, r: Reflection, commitment: Commitment | None) -> li
             if commitment
             else ["", "", "", ""]
         )
+        + _answer_cells(r)
     )
+
+
+def _answer_cells(r: Reflection) -> list[Any]:
+    a = r.client_answers
+    cells: list[Any] = [a.asked_on]
+    for answer in (*(a.beliefs[key] for key in BELIEF_KEYS), a.both_ways):
+        cells += ["" if answer.score is None else answer.score, answer.words]
+    return cells
 
 
 def to_csv(document: dict[str, Any]) -> str:
@@ -262,13 +277,17 @@ def _verdict_lines(r: Reflection, method: Method) -> list[str]:
     return lines
 
 
-def _belief_rows(r: Reflection, method: Method) -> list[list[Any]]:
+def _belief_rows(r: Reflection, method: Method, *, theirs: bool = False) -> list[list[Any]]:
     rows = []
     for key in BELIEF_KEYS:
         b = r.beliefs[key]
         score = "–" if b.score is None else b.score
         evidence = b.evidence if b.evidence.strip() else ("(no evidence)" if b.score is not None else "")
-        rows.append([method.belief(key).name, score, evidence])
+        row = [method.belief(key).name, score, evidence]
+        if theirs:
+            answer = r.client_answers.beliefs[key]
+            row += ["–" if answer.score is None else answer.score, answer.words]
+        rows.append(row)
     return rows
 
 
@@ -323,7 +342,15 @@ def _reflection_lines(r: Reflection, c: Commitment | None, method: Method, known
     if r.verdict:
         head += f" · {method.verdict_name(r.verdict) or r.verdict}"
     lines = ["", head, ""] + _verdict_lines(r, method) + [""]
-    lines += _table(["Belief", "Score", "Evidence"], _belief_rows(r, method))
+    if r.client_answers.given:
+        lines += _table(["Belief", "Score", "Evidence", f"Theirs ({r.client_answers.asked_on})", "In their words"],
+                        _belief_rows(r, method, theirs=True))
+        both = r.client_answers.both_ways
+        if both.score is not None or both.words:
+            lines += ["", f"**Cares both ways, in their view:** {'–' if both.score is None else both.score}"
+                      + (f", “{both.words}”" if both.words else "")]
+    else:
+        lines += _table(["Belief", "Score", "Evidence"], _belief_rows(r, method))
     lines += [""] + _lens_lines(r, method, known) + [""] + _commitment_lines(c, method)
     return lines
 

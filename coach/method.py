@@ -19,6 +19,7 @@ class Belief:
     name: str
     feel: str
     prompts: tuple[str, ...]
+    ask: str = ""  # the belief put to the client in the first person, for a check-in (`coach ask`)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Method:
     with_or_for: tuple[Choice, ...]
     verdicts: tuple[Choice, ...]
     outcomes: tuple[Choice, ...]
+    both_ways: str = ""  # the check-in's last question: do we care about each other's business?
 
     def belief(self, key: str) -> Belief:
         return next(b for b in self.beliefs if b.key == key)
@@ -81,13 +83,14 @@ def load_method() -> Method:
         scale_question=raw["scale"]["question"],
         scale_labels={int(k): v for k, v in raw["scale"]["labels"].items()},
         beliefs=tuple(
-            Belief(b["key"], b["name"], b["feel"], tuple(b["prompts"])) for b in raw["beliefs"]
+            Belief(b["key"], b["name"], b["feel"], tuple(b["prompts"]), b.get("ask", b["feel"])) for b in raw["beliefs"]
         ),
         lenses=tuple(Lens(l["key"], l["name"], l["question"], l["note"]) for l in raw["lenses"]),
         agreement=tuple(Choice(k, v) for k, v in raw["agreement"].items()),
         with_or_for=tuple(Choice(k, v) for k, v in raw["with_or_for"].items()),
         verdicts=tuple(Choice(v["key"], v["name"], v["meaning"]) for v in raw["verdicts"]),
         outcomes=tuple(Choice(o["key"], o["name"]) for o in raw["outcomes"]),
+        both_ways=raw.get("check_in", {}).get("both_ways", ""),
     )
 
 

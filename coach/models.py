@@ -52,15 +52,21 @@ def as_written(cls, raw: dict[str, Any]) -> dict[str, Any]:
     shape = _SHAPES.get(cls)
     if shape is None:
         shape = _SHAPES[cls] = tuple(cls().to_dict())
-    if tuple(raw) == shape and _nested_as_written(cls, raw):
+    keys = tuple(raw)
+    if keys == shape and _nested_as_written(cls, raw):
         return raw
+    if cls is Reflection and keys == shape[:-1] and _nested_as_written(cls, raw, answers=False):
+        # written before check-ins: the same record with no answers
+        return {**raw, "client_answers": no_answers()}
     return cls.from_dict(raw).to_dict()
 
 
 _BELIEF_SHAPE = ("score", "evidence")
+_ANSWER_SHAPE = ("score", "words")
+_ANSWERS_SHAPE = ("asked_on", "beliefs", "both_ways")
 
 
-def _nested_as_written(cls, raw: dict[str, Any]) -> bool:
+def _nested_as_written(cls, raw: dict[str, Any], *, answers: bool = True) -> bool:
     # a plain loop, not all() over a generator: this runs for every reflection of an export
     if cls is Reflection:
         beliefs, lenses = raw["beliefs"], raw["lenses"]
@@ -69,10 +75,24 @@ def _nested_as_written(cls, raw: dict[str, Any]) -> bool:
         for b in beliefs.values():
             if type(b) is not dict or tuple(b) != _BELIEF_SHAPE:
                 return False
-        return type(lenses) is dict and tuple(lenses) == _LENS_FIELDS
+        if type(lenses) is not dict or tuple(lenses) != _LENS_FIELDS:
+            return False
+        return not answers or _answers_as_written(raw["client_answers"])
     if cls is Commitment:
         return all(isinstance(r, dict) for r in raw["reschedules"])
     return False
+
+
+def _answers_as_written(raw: Any) -> bool:
+    if type(raw) is not dict or tuple(raw) != _ANSWERS_SHAPE:
+        return False
+    beliefs, both = raw["beliefs"], raw["both_ways"]
+    if type(beliefs) is not dict or tuple(beliefs) != BELIEF_KEYS:
+        return False
+    for a in beliefs.values():
+        if type(a) is not dict or tuple(a) != _ANSWER_SHAPE:
+            return False
+    return type(both) is dict and tuple(both) == _ANSWER_SHAPE
 
 
 def _known(cls, raw: dict[str, Any]) -> dict[str, Any]:
@@ -96,6 +116,52 @@ class BeliefScore:
         raw = raw or {}
         score = raw.get("score")
         return cls(score=int(score) if score is not None else None, evidence=str(raw.get("evidence", "")))
+
+
+@dataclass
+class Answer:
+    """One answer the client gave in a check-in: their own score and, if they wrote one, their words."""
+
+    score: int | None = None
+    words: str = ""
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any] | None) -> "Answer":
+        raw = raw or {}
+        score = raw.get("score")
+        return cls(score=int(score) if score is not None else None, words=str(raw.get("words", "")))
+
+
+@dataclass
+class ClientAnswers:
+    """The client's own answers to a check-in (`coach ask`), kept on a reflection
+    beside the professional's guesses. asked_on is "" until something is recorded;
+    any answer may be missing (the client skipped it)."""
+
+    asked_on: str = ""
+    beliefs: dict[str, Answer] = field(default_factory=lambda: {key: Answer() for key in BELIEF_KEYS})
+    both_ways: Answer = field(default_factory=Answer)  # "do we care about each other's business?"
+
+    @property
+    def given(self) -> bool:
+        return any(a.score is not None or a.words.strip() for a in (*self.beliefs.values(), self.both_ways))
+
+    def scores(self) -> dict[str, int | None]:
+        return {key: self.beliefs[key].score for key in BELIEF_KEYS}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any] | None) -> "ClientAnswers":
+        raw = raw or {}
+        beliefs = raw.get("beliefs") or {}
+        return cls(asked_on=str(raw.get("asked_on", "")),
+                   beliefs={key: Answer.from_dict(beliefs.get(key)) for key in BELIEF_KEYS},
+                   both_ways=Answer.from_dict(raw.get("both_ways")))
+
+
+def no_answers() -> dict[str, Any]:
+    """ClientAnswers().to_dict(), built fresh: what a reflection without a check-in holds."""
+    return {"asked_on": "", "beliefs": {key: {"score": None, "words": ""} for key in BELIEF_KEYS},
+            "both_ways": {"score": None, "words": ""}}
 
 
 @dataclass
@@ -173,6 +239,8 @@ class Reflection:
     commitment_id: str = ""
     created_at: str = ""
     edited_at: str = ""
+    # last, so a reflection written before check-ins existed only lacks the final key (as_written)
+    client_answers: ClientAnswers = field(default_factory=ClientAnswers)
 
     def scores(self) -> dict[str, int | None]:
         return {key: self.beliefs[key].score for key in BELIEF_KEYS}
@@ -187,6 +255,7 @@ class Reflection:
         data["beliefs"] = {key: BeliefScore.from_dict(beliefs.get(key)) for key in BELIEF_KEYS}
         data["lenses"] = PartnershipLenses.from_dict(raw.get("lenses"))
         data["verdict_reasons"] = list(data.get("verdict_reasons", []))
+        data["client_answers"] = ClientAnswers.from_dict(raw.get("client_answers"))
         return cls(**data)
 
 
@@ -210,6 +279,7 @@ class ClientSummary:
     #: not known): the same bytes are not checked again (AtomicJSONStorage)
     file_sha256: str = field(default="", compare=False)
     last_partner_talk: str = ""  # ISO date: the latest partner conversation across the history
+    last_asked_on: str = ""  # ISO date: when the client last answered a check-in
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any] | None) -> "ClientSummary":

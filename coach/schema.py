@@ -330,6 +330,20 @@ def check_reflection(raw: Any, record: str | None = None, *, client_id: str | No
     r.ident("commitment_id")
     r.stamp("created_at")
     r.stamp("edited_at")
+    answers = r.nested("client_answers")
+    if answers is not None:
+        answers.day("asked_on")
+        theirs = answers.nested("beliefs")
+        if theirs is not None:
+            for key in BELIEF_KEYS:
+                answer = theirs.nested(key)
+                if answer is not None:
+                    answer.score("score")
+                    answer.text("words")
+        both = answers.nested("both_ways")
+        if both is not None:
+            both.score("score")
+            both.text("words")
 
 
 def check_commitment(raw: Any, record: str | None = None, *, client_id: str | None = None, prefix: str = "",
@@ -384,6 +398,7 @@ def summary_fits(raw: Any) -> bool:
     try:
         s = _Record(raw, "summary")
         s.day("last_reflection_on")
+        s.day("last_asked_on")
         s.choice("last_verdict", VERDICT_KEYS)
         for key in ("last_scores", "previous_scores"):
             scores = s.nested(key)

@@ -70,21 +70,39 @@ def _probe_locale(name: str) -> str | None:
 @dataclass(frozen=True)
 class Setting:
     key: str
-    choices: tuple[str, ...]
+    choices: tuple[str, ...]  # the words it may be; empty for a number (`whole`)
     env: str
-    default: Callable[[Mapping[str, str]], str]
+    default: Callable[[Mapping[str, str]], str | int]
     meaning: str  # how a warning names what the default does
+    whole: tuple[int, int] | None = None  # a whole number from, to
 
+    def read(self, given: object) -> str | int | None:
+        """`given` (from the file or the environment) as this setting's value, or None when it does not fit."""
+        if self.whole is not None:
+            text = str(given).strip() if isinstance(given, (str, int)) and not isinstance(given, bool) else ""
+            if not text.isascii() or not text.isdigit():
+                return None
+            low, high = self.whole
+            return int(text) if low <= int(text) <= high else None
+        if isinstance(given, str) and given.strip().lower() in self.choices:
+            return given.strip().lower()
+        return None
+
+
+ASK_EVERY_DAYS = 90
 
 SETTINGS = (
     Setting("date_order", DATE_ORDERS, "COACH_DATE_ORDER", locale_date_order,
             "numeric dates such as 4/12 are read"),
+    Setting("ask_every_days", (), "COACH_ASK_EVERY_DAYS", lambda _env: ASK_EVERY_DAYS,
+            "coach suggests a check-in with a client not asked for this many days:", whole=(7, 730)),
 )
 
 
 @dataclass(frozen=True)
 class Settings:
     date_order: str = DAY_FIRST
+    ask_every_days: int = ASK_EVERY_DAYS
     path: Path | None = None
     sources: dict[str, str] = field(default_factory=dict)  # key: "default", "file" or "env"
     warnings: tuple[str, ...] = ()
@@ -108,21 +126,21 @@ def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> 
         if key not in known:
             warnings.append(f"{path}, line {_line_of(lines, key)}: coach has no setting called "
                             f"{_quoted(key)}; it is ignored (known: {', '.join(sorted(known))}).")
-    values: dict[str, str] = {}
+    values: dict[str, str | int] = {}
     sources: dict[str, str] = {}
     for setting in SETTINGS:
         value, source = setting.default(environ), "default"
         if setting.key in raw:
             given = raw[setting.key]
-            if isinstance(given, str) and given.strip().lower() in setting.choices:
-                value, source = given.strip().lower(), "file"
+            if (read := setting.read(given)) is not None:
+                value, source = read, "file"
             else:
                 warnings.append(f"{path}, line {_line_of(lines, setting.key)}: {setting.key} must be "
                                 f"{_choices(setting)}, not {_quoted(given)}; until then {setting.meaning} {value}.")
         if setting.env in environ:
             given = environ[setting.env]
-            if given.strip().lower() in setting.choices:
-                value, source = given.strip().lower(), "env"
+            if (read := setting.read(given)) is not None:
+                value, source = read, "env"
             else:
                 warnings.append(f"The environment variable {setting.env} must be {_choices(setting)}, "
                                 f"not {_quoted(given)}; it is ignored and {setting.meaning} {value}.")
@@ -163,6 +181,8 @@ def _line_of(lines: list[str], key: str) -> int:
 
 
 def _choices(setting: Setting) -> str:
+    if setting.whole is not None:
+        return f"a whole number from {setting.whole[0]} to {setting.whole[1]}"
     return " or ".join(f'"{choice}"' for choice in setting.choices)
 
 

@@ -1082,6 +1082,7 @@ def summarise_records(reflections: Iterable[dict[str, Any]], commitments: Iterab
     commitments = list(commitments)
     newest = max(commitments, key=commitment_order, default=None)
     talk = latest_day(d.get("lenses", {}).get("last_partner_meeting", "") for d in ordered)
+    asked = latest_day((d.get("client_answers") or {}).get("asked_on", "") for d in ordered)
     return ClientSummary(
         last_reflection_on=last.date if last else "",
         last_verdict=last.verdict if last else "",
@@ -1092,6 +1093,7 @@ def summarise_records(reflections: Iterable[dict[str, Any]], commitments: Iterab
         open_commitments=[Commitment.from_dict(c).to_dict() for c in commitments if c.get("status", "open") == "open"],
         last_commitment=Commitment.from_dict(newest).to_dict() if newest else {},
         last_partner_talk=talk.isoformat() if talk else "",
+        last_asked_on=asked.isoformat() if asked else "",
     )
 
 

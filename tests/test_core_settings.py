@@ -27,7 +27,7 @@ def test_the_file_lives_in_the_platform_config_folder(monkeypatch, tmp_path):
 def test_no_file_means_the_locale_default_and_no_warning(tmp_path):
     result = load(tmp_path / "missing.toml", {"LANG": "en_US.UTF-8"})
     assert result.date_order == MONTH_FIRST
-    assert result.sources == {"date_order": "default"}
+    assert result.sources == {"date_order": "default", "ask_every_days": "default"}
     assert result.warnings == ()
 
 
@@ -76,7 +76,7 @@ def test_an_unknown_key_is_named(tmp_path):
     path = write(tmp_path / "config.toml", 'date_order = "day-first"\ndate_ordre = "month-first"\n')
     result = load(path, NO_LOCALE)
     assert result.date_order == DAY_FIRST
-    assert result.warnings == (f'{path}, line 2: coach has no setting called "date_ordre"; it is ignored (known: date_order).',)
+    assert result.warnings == (f'{path}, line 2: coach has no setting called "date_ordre"; it is ignored (known: ask_every_days, date_order).',)
 
 
 def test_a_bad_environment_value_is_named(tmp_path):

@@ -183,7 +183,10 @@ def test_csv_line_by_line(document):
         "committed,committed_evidence,curious,curious_evidence,adaptive,adaptive_evidence,"
         "objectives_agreed,metrics_tracked,partners_notes,reciprocity,reciprocity_evidence,"
         "with_or_for,with_or_for_notes,last_partner_meeting,unused_capacity,further_topics,better_ways,"
-        "verdict,verdict_why,commitment,commitment_aim,commitment_due,commitment_status"
+        "verdict,verdict_why,commitment,commitment_aim,commitment_due,commitment_status,"
+        "asked_on,known_theirs,known_their_words,cared_theirs,cared_their_words,valued_theirs,valued_their_words,"
+        "faith_theirs,faith_their_words,committed_theirs,committed_their_words,curious_theirs,curious_their_words,"
+        "adaptive_theirs,adaptive_their_words,both_ways_theirs,both_ways_their_words"
     )
     # oldest first; the tricky evidence is quoted and keeps its line break
     assert lines[1] == (
@@ -191,10 +194,11 @@ def test_csv_line_by_line(document):
         "3,valued evidence,3,faith evidence,3,committed evidence,3,curious evidence,,,"
         "yes,partly,,2,Never asks,for,,,,,,"
         'drifting,"Too quiet [bold]x[/]\nsince December.",Call Ann,cared,2025-01-17,done'
+        + "," * 17  # no check-in: its 17 columns empty
     )
     assert lines[2] == (
         "Ann Lee,Acme | Co,2025-01-20,steady,4,e,4,,4,,4,,4,,4,,4,,,,,,,,,,,,,steady,,"
-        "Send the plan,partners,2025-01-31,open"
+        "Send the plan,partners,2025-01-31,open" + "," * 17
     )
     assert lines[3:] == [""]
 

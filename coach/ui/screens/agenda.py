@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from coach.agenda import agenda_filename, build_agenda
+from coach.models import Client
 from coach.storage import SaveError, write_private_file
 from coach.textsafe import literal
 from coach.ui.access import CoachAccess
@@ -31,6 +32,12 @@ def agenda_view(markdown: str) -> Text:
 
 
 class AgendaScreen(CoachAccess, Screen):
+    """A text to take into a conversation with the client: the agenda of the
+    next partner talk here; a check-in to send them in CheckInScreen."""
+
+    what = "agenda"  # how messages name the text
+    heading = "Agenda for meeting as partners · "
+
     BINDINGS = [
         Binding("c", "copy", "Copy", id="agenda.copy"),
         Binding("s", "save", "Save to file", id="agenda.save"),
@@ -61,13 +68,19 @@ class AgendaScreen(CoachAccess, Screen):
         if client is None:
             self.query_one("#agenda-title", Static).update("This client no longer exists.")
             return
-        self.markdown = build_agenda(client, store.reflections(self.client_id), self.coach.method, self.coach.today)
-        title = Text("Agenda for meeting as partners · ", style="bold")
+        self.markdown = self.build(client)
+        title = Text(self.heading, style="bold")
         title.append_text(literal(client.label, "bold"))
         self.query_one("#agenda-title", Static).update(title)
         self.query_one("#agenda-text", Static).update(agenda_view(self.markdown))
-        self.query_one("#agenda-path", Input).value = agenda_filename(client, self.coach.today)
+        self.query_one("#agenda-path", Input).value = self.filename(client)
         self.set_focus(self.query_one("#agenda-body"))
+
+    def build(self, client: Client) -> str:
+        return build_agenda(client, self.coach.store.reflections(self.client_id), self.coach.method, self.coach.today)
+
+    def filename(self, client: Client) -> str:
+        return agenda_filename(client, self.coach.today)
 
     def action_copy(self) -> None:
         if not self.markdown:
@@ -90,7 +103,7 @@ class AgendaScreen(CoachAccess, Screen):
             path = Path.cwd() / path
         if path.is_dir():
             client = self.coach.store.client(self.client_id)
-            path = path / agenda_filename(client, self.coach.today) if client else path
+            path = path / self.filename(client) if client else path
         return path
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -103,7 +116,7 @@ class AgendaScreen(CoachAccess, Screen):
         await settle(self.app)
         path = self.target_path()
         if path is None:
-            self.coach.notify("Type a file name to save the agenda to.", severity="warning")
+            self.coach.notify(f"Type a file name to save the {self.what} to.", severity="warning")
             self.query_one("#agenda-path", Input).focus()
             return
         if path.exists() or path.is_symlink():
@@ -114,7 +127,7 @@ class AgendaScreen(CoachAccess, Screen):
 
             body = Text("There is already a file at ")
             body.append_text(literal(str(path), "bold"))
-            body.append(". Replace it with this agenda?")
+            body.append(f". Replace it with this {self.what}?")
             self.coach.push_screen(ConfirmDialog("Replace the file?", body, "Replace"), answered)
             return
         self.write(path)
@@ -124,9 +137,26 @@ class AgendaScreen(CoachAccess, Screen):
             # never through a link, never onto a device or pipe, new files 0600
             write_private_file(path, self.markdown.encode("utf-8"), replace=replace, data_dir=self.coach.store.data_dir)
         except SaveError as exc:
-            self.coach.notify(f"The agenda was not saved. {exc}", title="Not saved", severity="error", timeout=12, markup=False)
+            self.coach.notify(f"The {self.what} was not saved. {exc}", title="Not saved", severity="error", timeout=12, markup=False)
             return
-        self.coach.notify(f"Saved the agenda to {path} (readable only by you).", title="Saved", timeout=8, markup=False)
+        self.coach.notify(f"Saved the {self.what} to {path} (readable only by you).", title="Saved", timeout=8, markup=False)
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+class CheckInScreen(AgendaScreen):
+    """The check-in to send a client (`coach ask`), to copy or save."""
+
+    what = "check-in"
+    heading = "Check-in to send · "
+
+    def build(self, client: Client) -> str:
+        from coach.voice import check_in_text
+
+        return check_in_text(client.name, self.coach.method)
+
+    def filename(self, client: Client) -> str:
+        from coach.voice import check_in_filename
+
+        return check_in_filename(client, self.coach.today)

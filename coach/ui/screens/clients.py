@@ -33,6 +33,7 @@ class ClientsScreen(CoachAccess, Screen):
         Binding("a", "archive", "Archive", id="clients.archive"),
         Binding("d", "delete", "Delete", id="clients.delete"),
         Binding("h", "history", "History", id="clients.history"),
+        Binding("k", "ask", "Ask them", id="clients.ask"),
         Binding("b,ctrl+l", "back", "Back", id="clients.back"),
         Binding("escape", "back", "Back", show=False, id="clients.back_esc"),
     ]
@@ -157,6 +158,14 @@ class ClientsScreen(CoachAccess, Screen):
 
             if self.coach.readable_history(client):
                 self.coach.push_screen(HistoryScreen(client.id))
+
+    def action_ask(self) -> None:
+        """The check-in to send the selected client, to copy or save."""
+        client = self._need_client()
+        if client is not None:
+            from coach.ui.screens.agenda import CheckInScreen
+
+            self.coach.push_screen(CheckInScreen(client.id))
 
     def action_archive(self) -> None:
         client = self._need_client()

@@ -72,6 +72,8 @@ class HistoryScreen(CoachAccess, Screen):
     BINDINGS = [
         Binding("o", "open", "Open", id="history.open"),
         Binding("a", "agenda", "Agenda", id="history.agenda"),
+        Binding("k", "ask", "Ask them", id="history.ask"),
+        Binding("t", "their_answers", "Their answers", id="history.their_answers"),
         Binding("b,ctrl+l", "back", "Back", id="history.back"),
         # Esc works too, but is slow or lost over SSH and in tmux
         Binding("escape", "back", "Back", show=False, id="history.back_esc"),
@@ -219,10 +221,12 @@ class HistoryScreen(CoachAccess, Screen):
         if reflection is None:
             return [(Text("Finish a reflection on this client and its history starts here.", style="italic"), "line")]
         earlier = previous_reflection(self.reflections, reflection.id)
+        theirs = self.answer_blocks(reflection)
         if earlier is None:
-            return [(Text(f"{self._day(reflection.date)} is the first reflection on this client: nothing to compare with yet."), "line")]
+            return [(Text(f"{self._day(reflection.date)} is the first reflection on this client: nothing to compare with yet."), "line"),
+                    *theirs]
         method: Method = self.coach.method
-        blocks = [(Text(f"From {self._day(earlier.date)} to {self._day(reflection.date)}", style="bold"), "line")]
+        blocks = [(Text(f"From {self._day(earlier.date)} to {self._day(reflection.date)}", style="bold"), "line"), *theirs]
         commitment = self.commitments.get(earlier.commitment_id)
         if commitment is not None:
             text = Text("In between you committed to: ")
@@ -251,6 +255,35 @@ class HistoryScreen(CoachAccess, Screen):
                 blocks.append((text, "evidence"))
         return blocks
 
+    def answer_blocks(self, reflection: Reflection) -> list[tuple[Text, str]]:
+        """The client's own answers on this reflection beside your scores, if any were recorded."""
+        answers = reflection.client_answers
+        if not answers.given:
+            return []
+        method: Method = self.coach.method
+        text = Text(f"Their own answers (asked {self._day(answers.asked_on)}), yours beside them:", style="bold")
+        blocks = [(text, "line")]
+        for belief in method.beliefs:
+            theirs, yours = answers.beliefs[belief.key], reflection.beliefs[belief.key].score
+            if theirs.score is None and not theirs.words.strip():
+                continue
+            line = Text(f"{belief.name}: {theirs.score if theirs.score is not None else '–'}"
+                        f" (yours {yours if yours is not None else '–'})")
+            if theirs.words.strip():
+                line.append(" “")
+                line.append_text(literal(theirs.words.strip()))
+                line.append("”")
+            blocks.append((line, "evidence"))
+        both = answers.both_ways
+        if both.score is not None or both.words.strip():
+            line = Text(f"Cares both ways: {both.score if both.score is not None else '–'}")
+            if both.words.strip():
+                line.append(" “")
+                line.append_text(literal(both.words.strip()))
+                line.append("”")
+            blocks.append((line, "evidence"))
+        return blocks
+
     def action_open(self) -> None:
         reflection = self.selected()
         if reflection is None:
@@ -264,6 +297,41 @@ class HistoryScreen(CoachAccess, Screen):
         from coach.ui.screens.agenda import AgendaScreen
 
         self.coach.push_screen(AgendaScreen(self.client_id))
+
+    def action_ask(self) -> None:
+        if self.client is None:
+            return
+        from coach.ui.screens.agenda import CheckInScreen
+
+        self.coach.push_screen(CheckInScreen(self.client_id))
+
+    def action_their_answers(self) -> None:
+        """Record the client's own answers on the selected reflection."""
+        reflection = self.selected()
+        if reflection is None or self.client is None:
+            self.coach.notify("Their answers go on a reflection: finish one on this client first.", timeout=6)
+            return
+        if self.coach.refuse_if_read_only():
+            return
+        from coach.ui.dialogs.their_answers import TheirAnswersDialog
+
+        def save(answers) -> bool:
+            store = self.coach.store
+
+            def write() -> None:
+                fresh = store.reflection(self.client_id, reflection.id) or reflection  # undo nothing saved meanwhile
+                fresh.client_answers = answers
+                store.update_reflection(fresh)
+
+            return self.coach.guarded_save(write, what="Their answers")
+
+        def recorded(answers) -> None:
+            if answers is not None:
+                self.load()
+
+        asked = iso_day(reflection.client_answers.asked_on) or iso_day(reflection.date) or self.coach.today
+        self.coach.push_screen(TheirAnswersDialog(self.client.name, reflection.client_answers, self.coach.method,
+                                                  min(asked, self.coach.today), save), recorded)
 
     def action_back(self) -> None:
         self.dismiss()

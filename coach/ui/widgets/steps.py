@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Select, Static
 
-from coach.dates import DateError, describe, other_reading, parse_due, reading_note, short_iso
+from coach.dates import DateError, describe, iso_day, other_reading, parse_due, reading_note, short_iso
 from coach.insight import propose_verdict, shortfalls, strengths, weakest_aim
 from coach.method import Method
 from coach.models import Client, Draft, Reflection
@@ -262,6 +262,8 @@ def visible_line(text: str, width: int = 60) -> str:
 class BeliefStep(Step):
     """One belief: the client's voice, prompts, last time, the score and its evidence."""
 
+    BINDINGS = [Binding("ctrl+t", "their_answers", "Their answer", id="reflect.their_answers")]
+
     def head(self) -> ComposeResult:
         yield Static(literal(f"“{self.spec.intro}”"), classes="feel")
         yield Static(Text("\n".join(f"· {q}" for q in self.spec.prompts)), classes="prompts")
@@ -297,16 +299,50 @@ class BeliefStep(Step):
     def evidence_field(self) -> Field:
         return next(f for f in self.spec.fields if f.kind == NOTE)
 
-    def _before_text(self) -> Text:
+    def _before_text(self, draft: Draft | None = None) -> Text:
         if self.previous is None:
-            return Text("No earlier reflection on this client.", style="dim")
-        score = self.score_field.of_reflection(self.previous)
-        evidence = self.evidence_field.of_reflection(self.previous)
-        text = Text(f"Last time ({short_iso(self.previous.date, self.today)}): ", style="bold")
-        text.append(f"{score if score is not None else '–'} of 5")
-        text.append(" — ")
-        text.append_text(literal(evidence or "no evidence given", keep_newlines=False))
+            text = Text("No earlier reflection on this client.", style="dim")
+        else:
+            score = self.score_field.of_reflection(self.previous)
+            evidence = self.evidence_field.of_reflection(self.previous)
+            text = Text(f"Last time ({short_iso(self.previous.date, self.today)}): ", style="bold")
+            text.append(f"{score if score is not None else '–'} of 5")
+            text.append(" — ")
+            text.append_text(literal(evidence or "no evidence given", keep_newlines=False))
+        answers = draft.reflection.client_answers if draft is not None else None
+        theirs = answers.beliefs[self.spec.key] if answers is not None else None
+        if theirs is not None and (theirs.score is not None or theirs.words.strip()):
+            # their own answer, where it tests the guess about to be made
+            text.append(f"\nThey said ({short_iso(answers.asked_on, self.today)}): ", style="bold")
+            text.append(f"{theirs.score if theirs.score is not None else '–'} of 5")
+            if theirs.words.strip():
+                text.append(" — ")
+                text.append_text(literal(visible_line(theirs.words, 200)))
         return text
+
+    def load(self, draft: Draft) -> None:
+        super().load(draft)
+        self.query_one("#before", Static).update(self._before_text(draft))
+
+    def action_their_answers(self) -> None:
+        """Record the client's own answers to a check-in on this reflection."""
+        from coach.ui.dialogs.their_answers import TheirAnswersDialog
+
+        screen = self.screen
+        draft: Draft = screen.draft
+
+        def save(answers) -> bool:
+            draft.reflection.client_answers = answers
+            screen.save_draft(quiet=True)  # held in the draft either way, like every word typed
+            return True
+
+        def recorded(answers) -> None:
+            if answers is not None:
+                self.query_one("#before", Static).update(self._before_text(draft))
+
+        asked = iso_day(draft.reflection.client_answers.asked_on) or self.today
+        self.coach.push_screen(TheirAnswersDialog(self.client.name, draft.reflection.client_answers,
+                                                  self.coach.method, asked, save, focus=self.spec.key), recorded)
 
     def refresh_hints(self) -> None:
         self._hints = None

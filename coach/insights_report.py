@@ -1,0 +1,141 @@
+"""`coach insights`: the report, as lines any screen can show.
+
+The command line prints these lines with rich; the app can show the same
+lines. Each section has figures, or one line saying why it is empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from coach.dates import iso_day, short_date
+from coach.method import Method
+from coach.models import Client, Reflection
+from coach.partnership import LensPoint, one_way, series, trend
+from coach.settings import current
+from coach.store import DamagedHistoryError, Store
+from coach.voice import (
+    BeliefGap,
+    answered,
+    ask_reason,
+    client_gaps,
+    gap_sentence,
+    portfolio_gaps,
+    signed,
+)
+
+
+@dataclass
+class ClientInsight:
+    client: Client
+    asked: int  # check-ins recorded
+    last_asked: str
+    gaps: dict[str, BeliefGap]
+    lenses: list[LensPoint]
+    ask_why: str | None
+
+
+@dataclass
+class Report:
+    clients: list[ClientInsight] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # one sentence per client whose file could not be read
+    one_client: bool = False
+
+
+def gather(store: Store, clients: list[Client], today: date) -> Report:
+    every = current().ask_every_days
+    report = Report(one_client=len(clients) == 1)
+    for client in clients:
+        try:
+            reflections: list[Reflection] = store.reflections(client.id)
+        except DamagedHistoryError as exc:
+            report.unread.append(f"{client.name} is left out: {exc}")
+            continue
+        checked = answered(reflections)
+        report.clients.append(ClientInsight(
+            client=client,
+            asked=len(checked),
+            last_asked=max((r.client_answers.asked_on or r.date for r in checked), default=""),
+            gaps=client_gaps(reflections),
+            lenses=series(reflections),
+            ask_why=None if client.archived else ask_reason(client.summary, today, every),
+        ))
+    return report
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    heading: bool = False
+
+
+def _day(text: str, today: date) -> str:
+    day = iso_day(text)
+    return short_date(day, today) if day else text
+
+
+def lines(report: Report, method: Method, today: date) -> list[Line]:
+    out: list[Line] = []
+    out += _view_and_theirs(report, method, today)
+    out += _partnership(report, method, today)
+    return out
+
+
+def _view_and_theirs(report: Report, method: Method, today: date) -> list[Line]:
+    out = [Line("Your view and theirs", heading=True)]
+    names = {b.key: b.name for b in method.beliefs}
+    asked = [c for c in report.clients if c.gaps]
+    if not asked:
+        out.append(Line("No answers from a client are recorded yet, so there is nothing to set beside your "
+                        "guesses. Send a check-in with `coach ask NAME` and record what comes back."))
+    else:
+        if not report.one_client:
+            for gap in portfolio_gaps([(c.client.name, c.gaps) for c in asked]):
+                moves = [f"narrowing for {gap.narrowing}"] if gap.narrowing else []
+                moves += [f"widening for {gap.widening}"] if gap.widening else []
+                out.append(Line(gap_sentence(gap, names[gap.belief]) + (f"; {', '.join(moves)}" if moves else "") + "."))
+        for c in asked:
+            head = (f"{c.client.name}: asked {c.asked} time{'s' if c.asked != 1 else ''}, "
+                    f"last on {_day(c.last_asked, today)}. Your score minus theirs:")
+            out.append(Line(head))
+            for key, gap in c.gaps.items():
+                how = f"mean {signed(gap.mean)} over {gap.count}, latest {signed(gap.latest)}, {gap.trend}" \
+                    if gap.count > 1 else f"{signed(gap.latest)}, asked once"
+                out.append(Line(f"  {names[key]}: {how}"))
+    due = [c for c in report.clients if c.ask_why]
+    if due:
+        out.append(Line("Time to ask for their own view: " + "; ".join(f"{c.client.name} ({c.ask_why})" for c in due) + "."))
+    return out
+
+
+def _partnership(report: Report, method: Method, today: date) -> list[Line]:
+    out = [Line("Partnership over time", heading=True)]
+    with_names = {"with": "with", "mixed": "between", "for": "for"}
+    shown = [c for c in report.clients if c.lenses and not c.client.archived]
+    if not shown:
+        out.append(Line("No reflections yet: the lenses of each reflection make these series."))
+        return out
+    flagged = []
+    for c in shown:
+        t = trend(c.lenses)
+        parts = []
+        if t.reciprocity:
+            change = t.reciprocity_change
+            moved = ("" if change is None else f", up {change}" if change > 0
+                     else f", down {-change}" if change < 0 else ", level")
+            parts.append(f"reciprocity {' '.join(map(str, t.reciprocity))}{moved}")
+        else:
+            parts.append("reciprocity not scored")
+        if t.with_or_for:
+            parts.append(", ".join(f"{with_names[k]} {t.count(k)}" for k in ("with", "mixed", "for") if t.count(k)))
+        talk = c.client.summary.last_partner_talk
+        parts.append(f"last partner talk {_day(talk, today)}" if talk else "no partner talk on record")
+        out.append(Line(f"{c.client.name}: " + "; ".join(parts) + "."))
+        if why := one_way(c.lenses):
+            flagged.append((c.client.name, why))
+    if flagged:
+        out.append(Line("One-way: " + "; ".join(f"{name} ({why})" for name, why in flagged) + "."))
+    else:
+        out.append(Line("No relationship looks one-way."))
+    return out
