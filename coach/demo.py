@@ -17,7 +17,7 @@ from typing import Any
 
 from coach.insight import propose_verdict
 from coach.method import BELIEF_KEYS
-from coach.models import BeliefScore, Client, Commitment, Metric, PartnershipLenses, Reflection
+from coach.models import Answer, BeliefScore, Client, ClientAnswers, Commitment, Metric, PartnershipLenses, Reflection
 
 # -- the clients ----------------------------------------------------------------------
 # arc: (share of the way through the history, average level) points; the scores
@@ -27,6 +27,11 @@ from coach.models import BeliefScore, Client, Commitment, Metric, PartnershipLen
 PROFILES: list[dict[str, Any]] = [
     {
         "name": "Priya Raman", "organisation": "Harbour Freight Logistics",
+        # check-ins: (reflections from the end, offsets from your score, their words, both ways)
+        "asked": [
+            (4, {"known": 0, "valued": 1, "adaptive": -1}, {"valued": "You make our team look good to the board."}, 5),
+            (1, {"known": 0, "valued": 0, "adaptive": 0, "faith": 0}, {"adaptive": "You changed the weekly report for us."}, 5),
+        ],
         "notes": "COO. Runs twelve depots along the east coast; decides quickly once the numbers are in front of her.",
         "objectives": [
             "On-time deliveries at 96% by the end of Q3",
@@ -81,6 +86,11 @@ PROFILES: list[dict[str, Any]] = [
     },
     {
         "name": "Marcus Bell", "organisation": "Brightwater Credit Union",
+        "asked": [
+            (3, {"cared": -2, "valued": -2, "committed": -2, "known": -1},
+             {"valued": "Honestly, it feels like we are one account among many.",
+              "committed": "When we went elsewhere for the app, you went quiet."}, 2),
+        ],
         "notes": "Head of Member Services. Loyal to the old chief executive; the new one is reviewing every supplier.",
         "objectives": ["Member churn below 6% a year"],
         "metrics": [("Annual member churn", "6%", "7.8%")],
@@ -112,6 +122,10 @@ PROFILES: list[dict[str, Any]] = [
     },
     {
         "name": "Dev Patel", "organisation": "Lumen Analytics",
+        "asked": [
+            (5, {"valued": -2, "faith": -1, "curious": 0}, {"valued": "You seem more interested in the data than in us."}, 3),
+            (1, {"valued": -1, "faith": 0, "curious": 0}, {"faith": "You backed the funding plan when I had doubts."}, 4),
+        ],
         "notes": "Co-founder and CEO of a twenty-person analytics start-up. Fast, hopeful, stretched thin.",
         "objectives": ["Three enterprise customers signed this year", "A positioning the sales team can say in one sentence"],
         "metrics": [("Enterprise customers", "3", "1"), ("Sales calls to second meeting", "40%", "25%")],
@@ -517,12 +531,27 @@ def _fill_client(store, profile: dict[str, Any], today: date, rng: random.Random
         c = story.commitment(r, day, due, None if last else days[n + 1], level)
         if last and profile.get("close"):
             c = _letting_go(c, days[-1])
+        _ask(r, profile, len(days) - n, day)
         store.finish_reflection(r, c)
         previous = r
     if profile.get("archived"):
         client.archived = True
         store.save_client(client)
     return len(days)
+
+
+def _ask(r: Reflection, profile: dict[str, Any], from_end: int, day: date) -> None:
+    """The client's own answers to a check-in, where the profile has one on this reflection:
+    some close to the guess, one far from it, one gap narrowing between two check-ins."""
+    for at, offsets, words, both in profile.get("asked", []):
+        if at != from_end:
+            continue
+        answers = ClientAnswers(asked_on=(day - timedelta(days=2)).isoformat())
+        for key, offset in offsets.items():
+            yours = r.beliefs[key].score or 3
+            answers.beliefs[key] = Answer(max(1, min(5, yours + offset)), words.get(key, ""))
+        answers.both_ways = Answer(both, "")
+        r.client_answers = answers
 
 
 def _letting_go(c: Commitment, day: date) -> Commitment:
