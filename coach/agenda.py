@@ -14,7 +14,7 @@ from typing import Sequence
 from coach.dates import describe, iso_day, short_date
 from coach.insight import last_partner_talk
 from coach.method import Method
-from coach.models import Client, Commitment, Reflection
+from coach.models import Client, Commitment, Metric, Reflection
 from coach.reflection_form import reflection_form
 from coach.textsafe import visible
 from coach.trends import latest_scores
@@ -74,9 +74,14 @@ def build_agenda(client: Client, reflections: Sequence[Reflection], method: Meth
     last_meeting = _last_meeting(reflections, today)
     if last_meeting:
         lines.append(f"Last partner conversation on record: {last_meeting}.")
-    lines += ["", "## How both businesses are doing", ""]
-    lines.append("- Theirs: what has changed since we last spoke, and what is coming up?")
-    lines.append("- Ours: what we are working on, and where we could help each other.")
+    lines += ["", "## How both businesses are doing", "", "### Theirs", ""]
+    lines.append("- What has changed since we last spoke, and what is coming up?")
+    lines += ["", "### Ours", ""]
+    ours, share = _flat(client.our_objective), _flat(client.to_share)
+    lines.append(f"- What we want from this partnership: {ours}" if ours
+                 else "- What we want from this partnership: not written down yet (add it with the terms).")
+    lines.append(f"- To share about our business: {share}" if share
+                 else "- To share about our business: what we are working on, and where we could help each other.")
 
     lines += ["", "## The objectives we agreed", ""]
     objectives = [_flat(o) for o in client.objectives if _flat(o)]
@@ -88,7 +93,7 @@ def build_agenda(client: Client, reflections: Sequence[Reflection], method: Meth
         current, target = _flat(metric.current), _flat(metric.target)
         where = f"{current} now" if current else "not measured yet"
         aim = f"target {target}" if target else "no target set"
-        lines.append(f"- {_flat(metric.name)}: {where}, {aim}")
+        lines.append(f"- {_flat(metric.name)}: {where}, {aim}{_since(metric, today)}")
     if not metrics:
         lines.append("- None agreed yet: which numbers would tell us both the work is paying off?")
 
@@ -125,6 +130,15 @@ def build_agenda(client: Client, reflections: Sequence[Reflection], method: Meth
     if not commitments:
         lines.append("- None open.")
     return "\n".join(lines) + "\n"
+
+
+def _since(metric: Metric, today: date) -> str:
+    """Where the metric stood at its previous reading, if it has one."""
+    earlier = [r for r in metric.history[:-1] if r.value.strip()]
+    if not earlier:
+        return ""
+    day = iso_day(earlier[-1].on)
+    return f" (was {_flat(earlier[-1].value)} on {short_date(day, today) if day else _flat(earlier[-1].on)})"
 
 
 def _last_meeting(reflections: Sequence[Reflection], today: date) -> str:

@@ -704,8 +704,8 @@ def cmd_ask(args: argparse.Namespace, ui: Out) -> int:
         return EXIT_OK
     path = write_private_file(_output_path(args), _utf8(text), replace=args.force, data_dir=args.data_path)
     ui.say(f"Wrote a check-in for {visible(client.name)} to ", literal(str(path)), ".")
-    ui.say("When they answer, record it on a reflection: in the app, press a on a belief, "
-           "or open their history and press a.")
+    ui.say("When they answer, record it on a reflection: in the app, press ctrl+t on a belief, "
+           "or open their history and press t.")
     return EXIT_OK
 
 

@@ -17,7 +17,9 @@ from typing import Any, Callable, Iterable, Iterator
 from coach.dates import iso_day
 from coach.method import BELIEF_KEYS, Method
 from coach.storage import orjson
-from coach.models import Client, Commitment, Draft, Reflection
+from coach.decisions import describe as describe_decision
+from coach.models import Client, Commitment, Decision, Draft, Reflection
+from coach.partnership import metric_sentence
 from coach.reflection_form import DATE, NOTE, TEXT, reflection_form
 from coach.textsafe import valid_unicode
 
@@ -29,11 +31,15 @@ ANSWER_COLUMNS = (
     ["asked_on"]
     + [f"{key}_{part}" for key in (*BELIEF_KEYS, "both_ways") for part in ("theirs", "their_words")]
 )
+#: a decision about the client, on the row of the last reflection on or before its day;
+#: your side of the partnership, as it stands, on every row of the client
+DECISION_COLUMNS = ["decision_on", "decision", "decision_reason", "decision_lesson", "our_objective", "to_share"]
 CSV_COLUMNS = (
     ["client", "organisation", "date", "proposed_verdict"]
     + [f.key for f in CSV_FIELDS]
     + ["commitment", "commitment_aim", "commitment_due", "commitment_status"]
     + ANSWER_COLUMNS
+    + DECISION_COLUMNS
 )
 
 
@@ -171,7 +177,8 @@ def _commitment_of(reflection: Reflection, commitments: dict[str, Commitment]) -
 # -- CSV -------------------------------------------------------------------------------
 
 
-def _csv_row(client: Client, r: Reflection, commitment: Commitment | None) -> list[Any]:
+def _csv_row(client: Client, r: Reflection, commitment: Commitment | None,
+             decisions: list[Decision] | None = None) -> list[Any]:
     values = ["" if (v := f.of_reflection(r)) is None else v for f in CSV_FIELDS]
     return (
         [client.name, client.organisation, r.date, r.proposed_verdict]
@@ -182,7 +189,25 @@ def _csv_row(client: Client, r: Reflection, commitment: Commitment | None) -> li
             else ["", "", "", ""]
         )
         + _answer_cells(r)
+        + _decision_cells(decisions or [])
+        + [client.our_objective, client.to_share]
     )
+
+
+def _decision_cells(decisions: list[Decision]) -> list[Any]:
+    """The decisions of one row, joined by " / " in the rare case of two between reflections."""
+    return [" / ".join(getattr(d, name) for d in decisions) for name in ("on", "choice", "reason", "lesson")]
+
+
+def decisions_by_row(client: Client, reflections: list[Reflection]) -> dict[str, list[Decision]]:
+    """Each decision under the last reflection on or before its day (the first, if it came before any)."""
+    rows: dict[str, list[Decision]] = {}
+    for decision in client.decisions:
+        earlier = [r for r in reflections if r.date <= decision.on]
+        home = earlier[-1] if earlier else (reflections[0] if reflections else None)
+        if home is not None:
+            rows.setdefault(home.id, []).append(decision)
+    return rows
 
 
 def _answer_cells(r: Reflection) -> list[Any]:
@@ -202,8 +227,9 @@ def to_csv(document: dict[str, Any]) -> str:
     writer.writerow(CSV_COLUMNS)
     for raw in document.get("clients", []):
         client, reflections, commitments = _records(raw)
+        decided = decisions_by_row(client, reflections)
         for r in reflections:
-            writer.writerow(_csv_row(client, r, _commitment_of(r, commitments)))
+            writer.writerow(_csv_row(client, r, _commitment_of(r, commitments), decided.get(r.id)))
     return out.getvalue()
 
 
@@ -261,8 +287,21 @@ def _client_head(client: Client) -> list[str]:
     if client.metrics:
         lines += ["**Key metrics**", ""]
         lines += _table(["Metric", "Target", "Current"], [[m.name, m.target, m.current] for m in client.metrics])
+        dated = [m for m in client.metrics if m.history]
+        if dated:
+            lines += ["", "**Metrics over time**", ""] + [f"- {metric_sentence(m, str)}" for m in dated]
     else:
         lines += ["**Key metrics:** none tracked yet."]
+    if client.our_objective.strip() or client.to_share.strip():
+        lines += ["", "**Your side**", ""]
+        if client.our_objective.strip():
+            lines.append(f"- What you want from the partnership: {client.our_objective}")
+        if client.to_share.strip():
+            lines.append(f"- To share about your business: {client.to_share}")
+    if client.decisions:
+        lines += ["", "**Decisions**", ""]
+        lines += [f"- {d.on}: {describe_decision(d)}" + (f" (signals: {', '.join(d.signals)})" if d.signals else "")
+                  for d in client.decisions]
     return lines
 
 

@@ -12,6 +12,8 @@ from datetime import date
 from coach.dates import iso_day, short_date
 from coach.method import Method
 from coach.models import Client, Reflection
+from coach.decisions import CALL_AT, DecisionCall, decision_call
+from coach.decisions import describe as describe_decision
 from coach.partnership import LensPoint, one_way, series, trend
 from coach.settings import current
 from coach.store import DamagedHistoryError, Store
@@ -34,6 +36,7 @@ class ClientInsight:
     gaps: dict[str, BeliefGap]
     lenses: list[LensPoint]
     ask_why: str | None
+    call: DecisionCall | None = None  # the order-taker signals now
 
 
 @dataclass
@@ -49,6 +52,7 @@ def gather(store: Store, clients: list[Client], today: date) -> Report:
     for client in clients:
         try:
             reflections: list[Reflection] = store.reflections(client.id)
+            commitments = store.commitments(client.id)
         except DamagedHistoryError as exc:
             report.unread.append(f"{client.name} is left out: {exc}")
             continue
@@ -60,6 +64,7 @@ def gather(store: Store, clients: list[Client], today: date) -> Report:
             gaps=client_gaps(reflections),
             lenses=series(reflections),
             ask_why=None if client.archived else ask_reason(client.summary, today, every),
+            call=decision_call(client, reflections, commitments),
         ))
     return report
 
@@ -79,6 +84,7 @@ def lines(report: Report, method: Method, today: date) -> list[Line]:
     out: list[Line] = []
     out += _view_and_theirs(report, method, today)
     out += _partnership(report, method, today)
+    out += _decisions(report, today)
     return out
 
 
@@ -138,4 +144,25 @@ def _partnership(report: Report, method: Method, today: date) -> list[Line]:
         out.append(Line("One-way: " + "; ".join(f"{name} ({why})" for name, why in flagged) + "."))
     else:
         out.append(Line("No relationship looks one-way."))
+    return out
+
+
+def _decisions(report: Report, today: date) -> list[Line]:
+    out = [Line("Decisions", heading=True)]
+    due = [c for c in report.clients if c.call is not None and c.call.due]
+    short = [c for c in report.clients if c.call is not None and not c.call.due and c.call.signals
+             and not c.client.archived]
+    taken = [(c.client.name, d) for c in report.clients for d in c.client.decisions]
+    for c in due:
+        out.append(Line(f"Time to decide about {c.client.name}: " + "; ".join(c.call.names())
+                        + f" (these since {_day(c.call.since, today)}). The app asks after the next reflection, "
+                          "or press d in their history."))
+    if short:
+        out.append(Line(f"Signals short of a decision ({CALL_AT} call for one): "
+                        + "; ".join(f"{c.client.name} ({', '.join(c.call.names())})" for c in short) + "."))
+    for name, decision in sorted(taken, key=lambda t: t[1].on, reverse=True):
+        out.append(Line(f"Decided on {_day(decision.on, today)} about {name}: {describe_decision(decision)}."))
+    if not (due or short or taken):
+        out.append(Line(f"No order-taker signals hold, and no decision has been taken. Coach asks what to do when "
+                        f"{CALL_AT} of the five signals hold at once (see the README)."))
     return out

@@ -165,14 +165,62 @@ def no_answers() -> dict[str, Any]:
 
 
 @dataclass
+class Reading:
+    """A metric's value as it stood on a day."""
+
+    on: str = ""  # ISO date
+    value: str = ""
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> "Reading":
+        return cls(on=str(raw.get("on", "")), value=str(raw.get("value", "")))
+
+
+@dataclass
 class Metric:
     name: str
     target: str = ""
     current: str = ""
+    #: every value `current` has had, with the day it was written, oldest first
+    history: list[Reading] = field(default_factory=list)
+
+    def record(self, value: str, on: str) -> None:
+        """Set the current value, keeping the old one in the history (one reading per day)."""
+        self.current = value
+        if not value:
+            return
+        if self.history and self.history[-1].on == on:
+            self.history[-1] = Reading(on, value)
+        elif not self.history or self.history[-1].value != value:
+            self.history.append(Reading(on, value))
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> "Metric":
-        return cls(**_known(cls, raw))
+        data = _known(cls, raw)
+        data["history"] = [Reading.from_dict(r) for r in data.get("history", [])]
+        return cls(**data)
+
+
+DECISION_CHOICES = ("keep", "exit", "let_go")
+
+
+@dataclass
+class Decision:
+    """What the user decided when the order-taker signals lined up for a client."""
+
+    id: str = field(default_factory=new_id)
+    on: str = ""  # ISO date
+    choice: str = ""  # keep (work on it) / exit (plan an exit) / let_go (archive the client)
+    reason: str = ""
+    lesson: str = ""  # what letting go taught, for the next client
+    signals: list[str] = field(default_factory=list)  # the signal keys that called for it
+    commitment_id: str = ""  # the commitment aimed at the partnership, when kept
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> "Decision":
+        data = _known(cls, raw)
+        data["signals"] = [str(s) for s in data.get("signals", [])]
+        return cls(**data)
 
 
 @dataclass
@@ -280,6 +328,9 @@ class ClientSummary:
     file_sha256: str = field(default="", compare=False)
     last_partner_talk: str = ""  # ISO date: the latest partner conversation across the history
     last_asked_on: str = ""  # ISO date: when the client last answered a check-in
+    #: the partnership lenses of the last few reflections, oldest first, for the portfolio's
+    #: columns and its one-way flag: {reciprocity, with_or_for, objectives_agreed, metrics_tracked}
+    recent_lenses: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any] | None) -> "ClientSummary":
@@ -288,6 +339,7 @@ class ClientSummary:
             data[key] = dict(data.get(key) or {})
         data["reflection_dates"] = list(data.get("reflection_dates", []))
         data["open_commitments"] = [dict(c) for c in data.get("open_commitments", [])]
+        data["recent_lenses"] = [dict(d) for d in data.get("recent_lenses", [])]
         data["file"] = list(data.get("file") or [])
         return cls(**data)
 
@@ -303,6 +355,11 @@ class Client:
     objectives: list[str] = field(default_factory=list)
     metrics: list[Metric] = field(default_factory=list)
     summary: ClientSummary = field(default_factory=ClientSummary)
+    # your side of the partnership: what you want from it, and what you would share
+    # about your own business at the next partner talk
+    our_objective: str = ""
+    to_share: str = ""
+    decisions: list[Decision] = field(default_factory=list)  # oldest first
 
     @property
     def label(self) -> str:
@@ -321,6 +378,7 @@ class Client:
         data = _known(cls, raw)
         data["objectives"] = [str(o) for o in data.get("objectives", [])]
         data["metrics"] = [Metric.from_dict(m) for m in data.get("metrics", [])]
+        data["decisions"] = [Decision.from_dict(d) for d in data.get("decisions", [])]
         data["summary"] = ClientSummary.from_dict(raw.get("summary"))
         data["archived"] = bool(data.get("archived", False))
         return cls(**data)

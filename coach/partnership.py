@@ -15,10 +15,11 @@ No Textual and no rich here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from coach.models import Reflection
+from coach.models import Metric, Reading, Reflection
 
 RECENT = 6  # the reflections a trend is read over
 ONE_WAY_AT = 2  # reciprocity at or below this is one-way
@@ -76,3 +77,88 @@ class Trend:
 def trend(points: list[LensPoint], recent: int = RECENT) -> Trend:
     return Trend(tuple(p.reciprocity for p in points if p.reciprocity is not None)[-recent:],
                  tuple(p.with_or_for for p in points if p.with_or_for)[-recent:])
+
+
+# -- key metrics over time ----------------------------------------------------------------
+
+_NUMBER = re.compile(r"[-+−]?\d+(?:[.,]\d+)?")
+_AT_MOST = ("under", "below", "less", "at most", "max", "<", "≤")
+_AT_LEAST = ("over", "above", "more", "at least", "min", ">", "≥")
+
+
+def number(text: str) -> float | None:
+    """The first number in a metric's value ("96%" → 96, "-2%" → -2, "£40k" → 40); None without one."""
+    found = _NUMBER.search(text)
+    if found is None:
+        return None
+    return float(found.group().replace("−", "-").replace(",", "."))
+
+
+def distance(value: str, target: str) -> float | None:
+    """How far a value is from its target: 0 once met. A target that says "under 5%" is met at
+    5 or less, "at least 3" or "3+" at 3 or more; a bare number is met only exactly. None when either is
+    not a number."""
+    v, t = number(value), number(target)
+    if v is None or t is None:
+        return None
+    words = target.casefold()
+    if any(w in words for w in _AT_MOST):
+        return max(0.0, v - t)
+    if any(w in words for w in _AT_LEAST) or words.rstrip().endswith("+"):
+        return max(0.0, t - v)
+    return abs(v - t)
+
+
+@dataclass(frozen=True)
+class MetricTrend:
+    readings: tuple[Reading, ...]  # oldest first
+    first_gap: float | None  # distance from the target at the first reading
+    latest_gap: float | None
+
+    @property
+    def toward(self) -> bool | None:
+        """True when the latest reading is nearer the target than the first; None when not comparable."""
+        if len(self.readings) < 2 or self.first_gap is None or self.latest_gap is None:
+            return None
+        return self.latest_gap < self.first_gap
+
+    @property
+    def met(self) -> bool:
+        return self.latest_gap == 0
+
+
+def metric_trend(metric: Metric) -> MetricTrend:
+    readings = tuple(r for r in metric.history if r.value.strip())
+    if not readings and metric.current.strip():
+        readings = (Reading("", metric.current),)
+    if not readings:
+        return MetricTrend((), None, None)
+    return MetricTrend(readings, distance(readings[0].value, metric.target), distance(readings[-1].value, metric.target))
+
+
+def _num(x: float) -> str:
+    return f"{x:.0f}" if x == int(x) else f"{x:.1f}"
+
+
+def metric_sentence(metric: Metric, day: Callable[[str], str]) -> str:
+    """The metric's readings against its target, in one line; `day` writes a stored date."""
+    t = metric_trend(metric)
+    name = " ".join(metric.name.split())
+    target = " ".join(metric.target.split())
+    if not t.readings:
+        return f"{name}: not measured yet" + (f"; target {target}." if target else ".")
+    shown = t.readings[-4:]
+    steps = " → ".join(" ".join(r.value.split()) + (f" ({day(r.on)})" if r.on else "") for r in shown)
+    more = f"{len(t.readings)} readings, " if len(t.readings) > len(shown) else ""
+    text = f"{name}: {more}{steps}"
+    if not target:
+        return text + "; no target set."
+    text += f"; target {target}"
+    if t.met:
+        return text + ", met."
+    if t.toward is True:
+        return text + f", nearer by {_num(t.first_gap - t.latest_gap)}."
+    if t.toward is False:
+        moved = "further by " + _num(t.latest_gap - t.first_gap) if t.latest_gap > t.first_gap else "no nearer"
+        return text + f", {moved}."
+    return text + "."

@@ -22,6 +22,8 @@ from datetime import date, datetime
 from typing import Any, Callable, Iterable
 
 from coach.method import BELIEF_KEYS, LENS_KEYS, OUTCOME_KEYS, VERDICT_KEYS
+from coach.models import DECISION_CHOICES
+from coach.partnership import RECENT
 
 #: The version of the files' layout; a file from a newer coach is refused.
 SCHEMA_VERSION = 1
@@ -290,6 +292,9 @@ def check_client(raw: Any, record: str | None = None) -> None:
     r.flag("archived")
     r.items("objectives", _text_item(TEXT_MAX, record))
     r.items("metrics", lambda item, where: _metric(item, record, where))
+    r.text("our_objective")
+    r.text("to_share")
+    r.items("decisions", lambda item, where: _decision(item, record, where))
 
 
 def _metric(raw: Any, record: str, where: str) -> None:
@@ -297,6 +302,24 @@ def _metric(raw: Any, record: str, where: str) -> None:
     m.text("name", NAME_MAX, present=True)
     m.text("target", TEXT_MAX)
     m.text("current", TEXT_MAX)
+    m.items("history", lambda item, at: _reading(item, record, at))
+
+
+def _reading(raw: Any, record: str, where: str) -> None:
+    r = _Record(raw, record, f"{where}.")
+    r.day("on")
+    r.text("value", TEXT_MAX)
+
+
+def _decision(raw: Any, record: str, where: str) -> None:
+    d = _Record(raw, record, f"{where}.")
+    d.ident("id", required=True)
+    d.day("on")
+    d.choice("choice", DECISION_CHOICES, empty=False)
+    d.text("reason")
+    d.text("lesson")
+    d.items("signals", _text_item(NAME_MAX, record))
+    d.ident("commitment_id")
 
 
 def check_reflection(raw: Any, record: str | None = None, *, client_id: str | None = None, prefix: str = "",
@@ -420,6 +443,15 @@ def summary_fits(raw: Any) -> bool:
         last = raw.get("last_commitment") or {}
         if last:
             check_commitment(last, "summary")
+        recent = raw.get("recent_lenses")
+        if not isinstance(recent, list) or len(recent) > RECENT:
+            return False  # a summary from before the portfolio's partnership columns: rebuilt
+        for point in recent:
+            p = _Record(point, "summary")
+            p.score("reciprocity")
+            p.choice("with_or_for", WITH_OR_FOR_KEYS)
+            p.choice("objectives_agreed", AGREEMENT_KEYS)
+            p.choice("metrics_tracked", AGREEMENT_KEYS)
         stamp = raw.get("file")
         if stamp is not None and not (
             isinstance(stamp, list) and len(stamp) in (0, 3)

@@ -51,7 +51,8 @@ from coach.layout import (
 )
 from coach.lock import DataLock
 from coach.insight import latest_day
-from coach.models import Client, ClientSummary, Commitment, Draft, Reflection, as_written, now_stamp
+from coach.models import Client, ClientSummary, Commitment, Decision, Draft, Reflection, as_written, now_stamp
+from coach.partnership import RECENT
 from coach.safety import (
     DIR_MODE,
     UnsafePathError,
@@ -552,6 +553,21 @@ class Store:
     def set_archived(self, client_id: str, archived: bool) -> None:
         client = self._require_client(client_id)
         client.archived = archived
+        self.save_client(client)
+
+    def record_decision(self, client_id: str, decision: Decision, commitment: Commitment | None = None) -> None:
+        """Log a decision on the client; "keep" may bring a commitment aimed at the
+        partnership, "let_go" archives the client. The commitment goes first: a
+        decision is never logged pointing at a commitment that was not saved."""
+        client = self._require_client(client_id)
+        if commitment is not None and commitment.action.strip():
+            commitment.client_id = client_id
+            self.save_commitment(commitment)
+            decision.commitment_id = commitment.id
+        client = self._require_client(client_id)  # fresh: the summary moved with the commitment
+        client.decisions.append(decision)
+        if decision.choice == "let_go":
+            client.archived = True
         self.save_client(client)
 
     def delete_client(self, client_id: str) -> int:
@@ -1073,6 +1089,10 @@ def summarise(reflections: list[Reflection], commitments: Iterable[Commitment]) 
     return summarise_records([r.to_dict() for r in reflections], [c.to_dict() for c in commitments])
 
 
+#: the lenses a summary keeps of each recent reflection, with their value when unanswered
+SUMMARY_LENSES = (("reciprocity", None), ("with_or_for", ""), ("objectives_agreed", ""), ("metrics_tracked", ""))
+
+
 def summarise_records(reflections: Iterable[dict[str, Any]], commitments: Iterable[dict[str, Any]]) -> ClientSummary:
     """A client's summary from its stored reflections and commitments (dicts that
     passed the schema check), in any order."""
@@ -1094,6 +1114,8 @@ def summarise_records(reflections: Iterable[dict[str, Any]], commitments: Iterab
         last_commitment=Commitment.from_dict(newest).to_dict() if newest else {},
         last_partner_talk=talk.isoformat() if talk else "",
         last_asked_on=asked.isoformat() if asked else "",
+        recent_lenses=[{key: (d.get("lenses") or {}).get(key, default) for key, default in SUMMARY_LENSES}
+                       for d in ordered[-RECENT:]],
     )
 
 

@@ -49,8 +49,14 @@ Last partner conversation on record: Fri 2 Oct (7 weeks ago).
 
 ## How both businesses are doing
 
-- Theirs: what has changed since we last spoke, and what is coming up?
-- Ours: what we are working on, and where we could help each other.
+### Theirs
+
+- What has changed since we last spoke, and what is coming up?
+
+### Ours
+
+- What we want from this partnership: not written down yet (add it with the terms).
+- To share about our business: what we are working on, and where we could help each other.
 
 ## The objectives we agreed
 
