@@ -17,7 +17,19 @@ from typing import Any
 
 from coach.insight import propose_verdict
 from coach.method import BELIEF_KEYS
-from coach.models import Answer, BeliefScore, Client, ClientAnswers, Commitment, Metric, PartnershipLenses, Reflection
+from coach.decisions import decision_call
+from coach.models import (
+    Answer,
+    BeliefScore,
+    Client,
+    ClientAnswers,
+    Commitment,
+    Decision,
+    Metric,
+    PartnershipLenses,
+    Reading,
+    Reflection,
+)
 
 # -- the clients ----------------------------------------------------------------------
 # arc: (share of the way through the history, average level) points; the scores
@@ -40,6 +52,11 @@ PROFILES: list[dict[str, Any]] = [
         ],
         "metrics": [("On-time deliveries", "96%", "92.5%"), ("Depots on the new planner", "12", "7"),
                     ("Fuel cost per drop", "£1.80", "£1.95")],
+        # earlier values of a metric: (days before today, value); the current value is the last reading
+        "readings": {"On-time deliveries": [(130, "88%"), (95, "89.5%"), (60, "91%"), (20, "92.5%")],
+                     "Depots on the new planner": [(100, "3"), (45, "5"), (12, "7")]},
+        "ours": ("A reference case for logistics clients, and an introduction to her parent group",
+                 "Our new data service, and that we are hiring a second analyst"),
         "goal": "cutting late deliveries before the peak season", "project": "the route-planner rollout",
         "colleague": "Dan, the depot lead in Felixstowe", "worry": "the board's patience with the new system",
         "win": "the first week without a missed slot at the Ipswich depot",
@@ -93,7 +110,12 @@ PROFILES: list[dict[str, Any]] = [
         ],
         "notes": "Head of Member Services. Loyal to the old chief executive; the new one is reviewing every supplier.",
         "objectives": ["Member churn below 6% a year"],
-        "metrics": [("Annual member churn", "6%", "7.8%")],
+        "metrics": [("Annual member churn", "under 6%", "7.8%")],
+        "readings": {"Annual member churn": [(140, "7.4%"), (80, "7.6%"), (30, "7.8%")]},
+        "ours": ("Work we are proud of in financial services", ""),
+        # the last reflections, as the relationship turned into order-taking: (from the end, lenses)
+        "turn": {3: {"reciprocity": 2, "with_or_for": "mixed"}, 2: {"reciprocity": 2, "with_or_for": "for"},
+                 1: {"reciprocity": 2, "with_or_for": "for"}},
         "goal": "keeping members from moving to app-only banks", "project": "the member onboarding redesign",
         "colleague": "Lorna, who runs the call centre", "worry": "the new chief executive's supplier review",
         "win": "onboarding cut to a single branch visit",
@@ -108,6 +130,8 @@ PROFILES: list[dict[str, Any]] = [
         "name": "Sofia Lindqvist", "organisation": "Kestrel Outdoor",
         "notes": "Head of Digital at an outdoor clothing retailer. Sharp, data-led, impatient with slide decks.",
         "objectives": ["Online margin positive every month from March", "Returns below 12% of orders"],
+        # a sharp fall in reciprocity at the end: one-way, though nothing else says order-taking yet
+        "turn": {2: {"reciprocity": 4}, 1: {"reciprocity": 2}},
         "metrics": [("Online margin", "positive", "-2%"), ("Returns rate", "12%", "15%"),
                     ("Checkout conversion", "3.2%", "2.9%")],
         "goal": "making the online shop pay its way by spring", "project": "the checkout rebuild",
@@ -150,6 +174,8 @@ PROFILES: list[dict[str, Any]] = [
         "arc": [(0, 2.8), (1, 2.0)], "offsets": {"adaptive": 0.3},
         "gaps": [14, 14], "weeks": 23, "last": 105, "due": 97, "objectives_agreed": "no", "metrics_tracked": "no",
         "meeting_every": 400, "close": True,
+        "decision": ("They wanted someone to take orders, and would not agree objectives in a year of asking.",
+                     "Agree objectives and a partner talk before the first invoice, not after."),
         "capacity": ["None that they were willing to discuss."],
         "topics": ["Document automation, if they were ever ready."],
         "better": ["A single contact instead of five partners with different views."],
@@ -531,13 +557,39 @@ def _fill_client(store, profile: dict[str, Any], today: date, rng: random.Random
         c = story.commitment(r, day, due, None if last else days[n + 1], level)
         if last and profile.get("close"):
             c = _letting_go(c, days[-1])
+        _turn(r, profile, len(days) - n, previous, day)
         _ask(r, profile, len(days) - n, day)
         store.finish_reflection(r, c)
         previous = r
+    client = store.client(client.id)
     if profile.get("archived"):
         client.archived = True
-        store.save_client(client)
+    if "decision" in profile:
+        reason, lesson = profile["decision"]
+        call = decision_call(client, store.reflections(client.id), store.commitments(client.id))
+        client.decisions.append(Decision(id=_id(rng), on=(days[-1] + timedelta(days=8)).isoformat(), choice="let_go",
+                                         reason=reason, lesson=lesson, signals=sorted(call.signals)))
+    for metric in client.metrics:
+        metric.history = [Reading((today - timedelta(days=ago)).isoformat(), value)
+                          for ago, value in profile.get("readings", {}).get(metric.name, [])]
+    client.our_objective, client.to_share = profile.get("ours", ("", ""))
+    store.save_client(client)
     return len(days)
+
+
+def _turn(r: Reflection, profile: dict[str, Any], from_end: int, previous: Reflection | None, day: date) -> None:
+    """The lenses of a relationship turning one-way near the end, with coach's proposal read again."""
+    lenses = profile.get("turn", {}).get(from_end)
+    if not lenses:
+        return
+    for key, value in lenses.items():
+        setattr(r.lenses, key, value)
+    if "reciprocity" in lenses:
+        r.lenses.reciprocity_evidence = RECIPROCITY[_band(lenses["reciprocity"])][0]
+    if "with_or_for" in lenses:
+        r.lenses.with_or_for_notes = WITH_NOTES[lenses["with_or_for"]][0]
+    proposal = propose_verdict(r, previous, day)
+    r.proposed_verdict, r.verdict_reasons = proposal.verdict, list(proposal.reasons)
 
 
 def _ask(r: Reflection, profile: dict[str, Any], from_end: int, day: date) -> None:

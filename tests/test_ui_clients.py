@@ -11,7 +11,7 @@ from textual import events
 from textual.widgets import DataTable, Input, Static
 
 from coach.agenda import build_agenda
-from coach.models import Metric
+from coach.models import Metric, Reading
 from coach.store import Store
 from coach.ui.dialogs.client_edit import ClientEditDialog
 from coach.ui.dialogs.confirm import ConfirmDialog
@@ -169,7 +169,8 @@ async def test_editing_objectives_and_metrics_is_saved(tmp_path):
     with Store.open(tmp_path / "data", read_only=True) as saved:
         ana = saved.client(ana_id)
         assert ana.objectives == ["Cut churn to 5% by June", "Two [case] studies published"]
-        assert ana.metrics == [Metric("NPS", "40", "31")]
+        # a new value is dated, so the metric keeps its history from here
+        assert ana.metrics == [Metric("NPS", "40", "31", [Reading("2026-11-23", "31")])]
         assert ana.summary.reflection_count == 2  # the summary survived the save
 
 

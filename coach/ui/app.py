@@ -325,7 +325,50 @@ class CoachApp(App[int]):
         last_talk = last_partner_talk(history)
         from coach.ui.screens.reflect import ReflectionScreen
 
-        self.push_screen(ReflectionScreen(client, draft, previous, last_talk), on_done)
+        def done(finished: bool | None) -> None:
+            if on_done is not None:
+                on_done(finished)
+            if finished:
+                self.ask_for_decision(client.id)  # the signals include the reflection just made
+
+        self.push_screen(ReflectionScreen(client, draft, previous, last_talk), done)
+
+    def ask_for_decision(self, client_id: str, *, always: bool = False) -> bool:
+        """Ask what to do about a client whose order-taker signals line up, once
+        (see coach.decisions); `always` asks even when no decision is due.
+        Returns whether the question was put."""
+        from coach.decisions import decision_call
+        from coach.store import DamagedHistoryError
+
+        client = self.store.client(client_id)
+        if client is None or self.store.read_only:
+            return False
+        try:
+            reflections = self.store.reflections(client_id)
+            call = decision_call(client, reflections, self.store.commitments(client_id))
+        except DamagedHistoryError:
+            return False
+        if call is None or not (call.due or always):
+            return False
+        from coach.ui.dialogs.decision import DecisionDialog
+
+        def save(decision, commitment) -> bool:
+            return self.guarded_save(lambda: self.store.record_decision(client_id, decision, commitment),
+                                     what="The decision")
+
+        def decided(decision) -> None:
+            if decision is None:
+                return
+            done = {"keep": "Decision logged, with the commitment to the partnership.",
+                    "exit": "Decision logged: plan the exit.",
+                    "let_go": f"Decision logged; {client.name} is archived (the history stays)."}[decision.choice]
+            self.notify(done, timeout=6, markup=False)
+            refresh = getattr(self.screen, "refresh_all", None) or getattr(self.screen, "load", None)
+            if refresh:
+                refresh()
+
+        self.push_screen(DecisionDialog(client.name, call, reflections[-1].id, save), decided)
+        return True
 
     def save_open_drafts(self) -> list:
         """Write what is typed in any reflection on the stack to its draft, now.

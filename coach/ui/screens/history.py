@@ -11,11 +11,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from coach.dates import iso_day, short_date
 from coach.method import Method
 from coach.models import Client, Commitment, Reflection
+from coach.decisions import decision_call
+from coach.decisions import describe as describe_decision
+from coach.partnership import one_way, series
 from coach.textsafe import literal, shorten
 from coach.trends import (
     BeliefTrend,
@@ -68,12 +72,37 @@ class BeliefTrendRow(Horizontal):
         yield Label(digits or "not scored yet", classes="trend-digits")
 
 
+WITH_LETTERS = {"with": "w", "mixed": "m", "for": "f"}
+AGREED_LETTERS = {"yes": "y", "partly": "p", "no": "n"}
+
+
+class LetterRow(Horizontal):
+    """A lens answered in words, as letters for the last few reflections (– unanswered), latest spelled out."""
+
+    def __init__(self, name: str, answers: Sequence[str], letters: dict[str, str], *, latest: str | None = None) -> None:
+        super().__init__(classes="trend-row")
+        self.lens_name = name
+        self.answers = list(answers)
+        self.letters = letters
+        answered = [a for a in self.answers if a]
+        self.latest = latest if latest is not None else (answered[-1] if answered else "–")
+
+    def compose(self) -> ComposeResult:
+        yield Label(Text(self.lens_name), classes="trend-name")
+        yield Label(Text(self.latest, style="bold"), classes="lens-latest")
+        if self.letters:
+            shown = " ".join(self.letters.get(a, "–") for a in self.answers[-DIGITS_SHOWN:])
+            yield Label(Text(shown), classes="trend-digits")
+
+
 class HistoryScreen(CoachAccess, Screen):
     BINDINGS = [
         Binding("o", "open", "Open", id="history.open"),
         Binding("a", "agenda", "Agenda", id="history.agenda"),
         Binding("k", "ask", "Ask them", id="history.ask"),
         Binding("t", "their_answers", "Their answers", id="history.their_answers"),
+        Binding("d", "decide", "Decide", id="history.decide"),
+        Binding("i", "insights", "Insights", show=False, id="history.insights"),
         Binding("b,ctrl+l", "back", "Back", id="history.back"),
         # Esc works too, but is slow or lost over SSH and in tmux
         Binding("escape", "back", "Back", show=False, id="history.back_esc"),
@@ -93,6 +122,8 @@ class HistoryScreen(CoachAccess, Screen):
         with VerticalScroll(id="history-body"):
             yield Label("Each belief over time (oldest → newest, scale 1-5)", classes="section")
             yield Vertical(id="trends")
+            yield Label("The partnership over time (oldest → newest)", classes="section")
+            yield Vertical(id="lenses")
             yield Label("Reflections, newest first · Enter or o opens one", classes="section", id="timeline-label")
             yield DataTable(id="timeline", cursor_type="row", zebra_stripes=False)
             yield Label("What moved since the reflection before", classes="section")
@@ -152,6 +183,7 @@ class HistoryScreen(CoachAccess, Screen):
             title.append(" · archived")
         self.query_one("#history-title", Static).update(title)
         self._fill_trends()
+        self._fill_lenses()
         self._fill_timeline()
 
     def _fill_trends(self) -> None:
@@ -162,6 +194,39 @@ class HistoryScreen(CoachAccess, Screen):
             box.mount(Static(Text("No reflection on this client yet.", style="italic")))
             return
         box.mount_all(BeliefTrendRow(t, method.belief(t.key).name) for t in belief_trends(self.reflections))
+
+    def _fill_lenses(self) -> None:
+        """Reciprocity, with/for, objectives and metrics agreed, the last partner talk,
+        then the one-way flag, the order-taker signals and the decisions taken."""
+        box = self.query_one("#lenses", Vertical)
+        box.remove_children()
+        if not self.reflections or self.client is None:
+            box.mount(Static(Text("The lenses of each reflection make these series.", style="italic")))
+            return
+        points = series(self.reflections)
+        rows: list[Widget] = [BeliefTrendRow(BeliefTrend("reciprocity", tuple(p.on for p in points),
+                                                         tuple(p.reciprocity for p in points)), "They care about you too")]
+        for name, answers, letters in (
+            ("With them, or for them", [p.with_or_for for p in points], WITH_LETTERS),
+            ("Objectives agreed", [p.objectives_agreed for p in points], AGREED_LETTERS),
+            ("Metrics tracked together", [p.metrics_tracked for p in points], AGREED_LETTERS),
+        ):
+            rows.append(LetterRow(name, answers, letters))
+        talk = self.client.summary.last_partner_talk
+        rows.append(LetterRow("Last partner talk", [], {}, latest=self._day(talk) if talk else "none on record"))
+        notes: list[Text] = [Text("Letters: w with them, m mixed, f for them; y yes, p partly, n no.", style="dim")]
+        if why := one_way(points):
+            notes.append(Text(f"One-way: {why}.", style="bold"))
+        call = decision_call(self.client, self.reflections, list(self.commitments.values()))
+        if call is not None and call.signals:
+            text = Text("Order-taker signals now: " + "; ".join(call.names()) + ".")
+            if call.due:
+                text.append(" Time to decide: press d.", style="bold")
+            notes.append(text)
+        for decision in self.client.decisions[-3:]:
+            notes.append(Text(f"Decided {self._day(decision.on)}: ") + literal(describe_decision(decision)))
+        rows += [Static(n, classes="lens-note") for n in notes]
+        box.mount_all(rows)
 
     def _fill_timeline(self) -> None:
         table = self.query_one("#timeline", DataTable)
@@ -332,6 +397,20 @@ class HistoryScreen(CoachAccess, Screen):
         asked = iso_day(reflection.client_answers.asked_on) or iso_day(reflection.date) or self.coach.today
         self.coach.push_screen(TheirAnswersDialog(self.client.name, reflection.client_answers, self.coach.method,
                                                   min(asked, self.coach.today), save), recorded)
+
+    def action_insights(self) -> None:
+        from coach.ui.screens.insights import InsightsScreen
+
+        self.coach.push_screen(InsightsScreen(self.client_id))
+
+    def action_decide(self) -> None:
+        """The keep / exit / let go question, asked now whatever the signals say."""
+        if self.client is None or not self.reflections:
+            self.coach.notify("A decision rests on reflections: finish one on this client first.", timeout=6)
+            return
+        if self.coach.refuse_if_read_only():
+            return
+        self.coach.ask_for_decision(self.client_id, always=True)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -60,13 +60,15 @@ class HomeScreen(CoachAccess, Screen):
         Binding("c", "clients", "Clients", id="home.clients", priority=True),
         Binding("p", "portfolio", "Portfolio", id="home.portfolio", priority=True),
         Binding("a", "agenda", "Agenda", id="home.agenda", priority=True),
+        # not in the footer, which is full at 80 columns: the filter's placeholder names it
+        Binding("i", "insights", "Insights", show=False, id="home.insights", priority=True),
         Binding("q", "quit", "Quit", show=False, id="home.quit", priority=True),  # the footer shows ctrl+q
         Binding("enter", "reflect_on_selected", "Reflect on this client", show=False, id="home.reflect_on", priority=True),
         # Esc is unreliable over SSH and in tmux, so ctrl+l clears the filter too
         Binding("escape,ctrl+l", "clear_filter", "Clear filter", show=False, id="home.clear_filter"),
     ]
     TYPING_YIELDS = {
-        "new_reflection", "review", "filter", "sort", "history", "clients", "portfolio", "agenda", "quit",
+        "new_reflection", "review", "filter", "sort", "history", "clients", "portfolio", "agenda", "insights", "quit",
     }
 
     def __init__(self) -> None:
@@ -82,7 +84,7 @@ class HomeScreen(CoachAccess, Screen):
         yield Static(TAGLINE, id="tagline")
         yield Static(WELCOME, id="welcome")
         with Horizontal(id="home-bar"):
-            yield FilterInput(placeholder="/ filter by name or organisation", id="filter")
+            yield FilterInput(placeholder="/ filter by name or organisation  ·  i insights", id="filter")
             yield Static("", id="sort-label")
         yield ClientTable(id="client-table")
         yield Static("", id="selection")
@@ -356,6 +358,11 @@ class HomeScreen(CoachAccess, Screen):
         from coach.ui.screens.clients import ClientsScreen
 
         self.coach.push_screen(ClientsScreen())
+
+    def action_insights(self) -> None:
+        from coach.ui.screens.insights import InsightsScreen
+
+        self.coach.push_screen(InsightsScreen())
 
     def action_portfolio(self) -> None:
         from coach.ui.screens.portfolio import PortfolioScreen

@@ -11,8 +11,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from coach.dates import iso_day, short_date
 from coach.method import BELIEF_KEYS, Method
 from coach.models import Client
+from coach.partnership import ONE_WAY_AT, LensPoint, one_way
 from coach.textsafe import literal, shorten
 from coach.trends import HABIT_LOW, habit_sentence, habits, portfolio_averages
 from coach.ui.access import CoachAccess
@@ -57,6 +59,9 @@ class PortfolioScreen(CoachAccess, Screen):
             yield DataTable(id="portfolio-table", cursor_type="row", zebra_stripes=False)
             yield Static("", id="portfolio-legend", classes="prompts")
             yield Static("", id="portfolio-habits")
+            yield Static(Text("The partnership, per client (latest answers)", style="bold"), classes="section")
+            yield DataTable(id="partnership-table", cursor_type="row", zebra_stripes=False)
+            yield Static("", id="partnership-legend", classes="prompts")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -64,6 +69,11 @@ class PortfolioScreen(CoachAccess, Screen):
         table.add_column("Client", width=18, key="client")
         for key in BELIEF_KEYS:
             table.add_column(SHORT_NAMES[key], width=6, key=key)
+        lenses = self.query_one("#partnership-table", DataTable)
+        for label, width, key in (("Client", 16, "client"), ("Cares", 5, "reciprocity"), ("With", 6, "with"),
+                                  ("Agreed", 7, "objectives"), ("Metrics", 7, "metrics"),
+                                  ("Partner talk", 12, "talk"), ("Flag", 8, "flag")):
+            lenses.add_column(label, width=width, key=key)
         self.load()
         self.set_focus(table)
 
@@ -97,6 +107,41 @@ class PortfolioScreen(CoachAccess, Screen):
             legend.append("\nNo reflection saved yet, so there is nothing to compare.")
         self.query_one("#portfolio-legend", Static).update(legend)
         self.query_one("#portfolio-habits", Static).update(self.habits_text(rows))
+        self._fill_partnership()
+
+    def _fill_partnership(self) -> None:
+        """Reciprocity, with/for, objectives and metrics agreed and the last partner talk, from
+        each client's summary (no history is read), with the one-way flag."""
+        table = self.query_one("#partnership-table", DataTable)
+        table.clear()
+        flagged = 0
+        for client in self.clients:
+            points = [LensPoint("", p.get("reciprocity"), p.get("with_or_for") or "", p.get("objectives_agreed") or "",
+                                p.get("metrics_tracked") or "", "") for p in client.summary.recent_lenses]
+            latest = {name: next((getattr(p, name) for p in reversed(points) if getattr(p, name) not in (None, "")), None)
+                      for name in ("reciprocity", "with_or_for", "objectives_agreed", "metrics_tracked")}
+            recip = latest["reciprocity"]
+            cares = Text("–" if recip is None else f"{recip}!" if recip <= HABIT_LOW else str(recip), justify="center")
+            if recip is not None and recip <= HABIT_LOW:
+                cares.stylize("bold reverse")
+            talk = iso_day(client.summary.last_partner_talk)
+            flag = one_way(points) if points else None
+            flagged += flag is not None
+            table.add_row(
+                literal(shorten(client.name, 16)), cares,
+                Text({"with": "with", "mixed": "betw.", "for": "for"}.get(latest["with_or_for"] or "", "–")),
+                Text(latest["objectives_agreed"] or "–"), Text(latest["metrics_tracked"] or "–"),
+                Text(short_date(talk, self.coach.today) if talk else "none"),
+                Text("one-way", style="bold reverse") if flag else Text(""),
+                key=client.id,
+            )
+        legend = Text(f"Cares = they care about you too (1-5). With = working with them, between, or for them. "
+                      f"Agreed = objectives agreed. one-way = reciprocity {ONE_WAY_AT} or lower three times running, "
+                      f"or a fall of 2.")
+        if flagged:
+            legend.append(f"\n{flagged} relationship{'s look' if flagged != 1 else ' looks'} one-way: "
+                          "open the history (h) to see the series.")
+        self.query_one("#partnership-legend", Static).update(legend)
 
     def habits_text(self, rows) -> Text:
         method: Method = self.coach.method
@@ -115,7 +160,7 @@ class PortfolioScreen(CoachAccess, Screen):
         return text
 
     def action_history(self) -> None:
-        table = self.query_one("#portfolio-table", DataTable)
+        table = self.focused if isinstance(self.focused, DataTable) else self.query_one("#portfolio-table", DataTable)
         if not table.row_count:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value

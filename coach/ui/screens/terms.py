@@ -12,7 +12,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Static
 
+from coach.dates import iso_day, short_date
 from coach.models import Client, Metric
+from coach.partnership import metric_sentence
 from coach.schema import NAME_MAX, too_long
 from coach.textsafe import literal, shorten
 from coach.ui.access import CoachAccess
@@ -49,7 +51,8 @@ class MetricRow(Horizontal):
     @property
     def value(self) -> Metric:
         name, target, current = (i.value.strip() for i in self.query(Input))
-        return Metric(name=name, target=target, current=current)
+        # the row carries its metric's history: a rename keeps it, a new value is dated on save
+        return Metric(name=name, target=target, current=current, history=list(self.metric.history))
 
 
 class TermsScreen(CoachAccess, Screen[bool]):
@@ -61,15 +64,16 @@ class TermsScreen(CoachAccess, Screen[bool]):
         Binding("ctrl+s", "save", "Save", id="terms.save", priority=True),
         Binding("ctrl+l", "cancel", "Cancel", id="terms.cancel"),
         Binding("escape", "cancel", "Cancel", show=False, id="terms.cancel_esc"),
-        Binding("down", "app.focus_next", "Next field", show=False, id="terms.down"),
-        Binding("up", "app.focus_previous", "Previous field", show=False, id="terms.up"),
+        # priority: the scrolling body would take the arrow keys once the terms are taller than the screen
+        Binding("down", "app.focus_next", "Next field", show=False, id="terms.down", priority=True),
+        Binding("up", "app.focus_previous", "Previous field", show=False, id="terms.up", priority=True),
     ]
 
     def __init__(self, client_id: str) -> None:
         super().__init__()
         self.client_id = client_id
         self.client: Client | None = None
-        self._initial: tuple[list[str], list[Metric]] = ([], [])
+        self._initial: tuple[list[str], list[Metric], str, str] = ([], [], "", "")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,6 +92,13 @@ class TermsScreen(CoachAccess, Screen[bool]):
                 yield Label("Target", classes="metric-target")
                 yield Label("Now", classes="metric-current")
             yield Vertical(id="metrics")
+            yield Static("", id="metric-trends", classes="prompts")
+            yield Label("Your side: what you want from this partnership", classes="field-label")
+            yield TextField("", placeholder="Your objective, e.g. a reference case for the sector",
+                            compact=True, id="our-objective", classes="own-side")
+            yield Label("What you would share about your own business at the next partner talk", classes="field-label")
+            yield TextField("", placeholder="e.g. the new service you are building, where you need introductions",
+                            compact=True, id="to-share", classes="own-side")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -102,7 +113,21 @@ class TermsScreen(CoachAccess, Screen[bool]):
         objectives.mount_all(ObjectiveRow(o) for o in self.client.objectives or [""])
         metrics = self.query_one("#metrics", Vertical)
         metrics.mount_all(MetricRow(m) for m in self.client.metrics or [None])
+        self.query_one("#our-objective", Input).value = self.client.our_objective
+        self.query_one("#to-share", Input).value = self.client.to_share
+        self._show_trends(self.client.metrics)
         self.call_after_refresh(self._start)
+
+    def _show_trends(self, metrics: list[Metric]) -> None:
+        """Each metric's dated values against its target, as saved."""
+        def day(iso: str) -> str:
+            d = iso_day(iso)
+            return short_date(d, self.coach.today) if d else iso
+
+        lines = [metric_sentence(m, day) for m in metrics if m.name.strip() and m.history]
+        box = self.query_one("#metric-trends", Static)
+        box.display = bool(lines)
+        box.update(literal("Over time: " + "\n".join(lines)) if lines else "")
 
     def _start(self) -> None:
         self._initial = self.values()
@@ -112,10 +137,12 @@ class TermsScreen(CoachAccess, Screen[bool]):
         event.stop()
         self.focus_next()
 
-    def values(self) -> tuple[list[str], list[Metric]]:
+    def values(self) -> tuple[list[str], list[Metric], str, str]:
         objectives = [row.value for row in self.query(ObjectiveRow) if row.value]
         metrics = [m for m in (row.value for row in self.query(MetricRow)) if m.name or m.target or m.current]
-        return objectives, metrics
+        ours = self.query_one("#our-objective", TextField).kept_value.strip()
+        share = self.query_one("#to-share", TextField).kept_value.strip()
+        return objectives, metrics, ours, share
 
     def _focused_row(self) -> Widget | None:
         node = self.focused
@@ -155,7 +182,7 @@ class TermsScreen(CoachAccess, Screen[bool]):
         if self.client is None:
             return
         await settle(self.app)
-        objectives, metrics = self.values()
+        objectives, metrics, ours, share = self.values()
         unnamed = [m for m in metrics if not m.name]
         if unnamed:
             self.coach.notify("Each metric needs a name; give it one or remove the row (ctrl+r).", severity="warning")
@@ -165,6 +192,7 @@ class TermsScreen(CoachAccess, Screen[bool]):
             *(too_long("a metric's name", m.name, NAME_MAX) for m in metrics),
             *(too_long(f"the target of “{shorten(m.name, 30)}”", m.target) for m in metrics),
             *(too_long(f"the current value of “{shorten(m.name, 30)}”", m.current) for m in metrics),
+            too_long("your objective", ours), too_long("what you would share", share),
         ) if p), None)
         if problem:
             self.coach.notify(f"The terms were not saved. {problem}", title="Not saved", severity="error",
@@ -175,7 +203,12 @@ class TermsScreen(CoachAccess, Screen[bool]):
         store = self.coach.store
         client = store.client(self.client_id) or self.client  # the freshest copy, so nothing else is undone
         client.objectives = objectives
+        today = self.coach.today.isoformat()
+        for metric in metrics:
+            if metric.current and (not metric.history or metric.history[-1].value != metric.current):
+                metric.record(metric.current, today)
         client.metrics = metrics
+        client.our_objective, client.to_share = ours, share
         if self.coach.guarded_save(lambda: store.save_client(client), what="The terms"):
             self.coach.notify("Terms saved.", timeout=3)
             self.dismiss(True)

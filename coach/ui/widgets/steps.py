@@ -536,8 +536,21 @@ class SummaryStep(Step, can_focus=True):
         yield Static("Press ctrl+n (or Enter) to save this reflection.", classes="prompts")
 
     def entered(self, draft: Draft) -> None:
-        self.query_one("#summary", Static).update(summary_text(draft, self.coach.method, self.today, self.previous))
+        text = summary_text(draft, self.coach.method, self.today, self.previous)
+        if why := self._ask_why(draft):
+            text.append(f"\nAsk them ({why}): ", style="bold")
+            text.append("their own answers test these guesses; k in their history writes a check-in to send.")
+        self.query_one("#summary", Static).update(text)
         focus_now(self)
+
+    def _ask_why(self, draft: Draft) -> str | None:
+        """Why it is time to ask the client for their own answers, unless this reflection holds them."""
+        from coach.settings import current
+        from coach.voice import ask_reason
+
+        if draft.reflection.client_answers.given:
+            return None
+        return ask_reason(self.client.summary, self.today, current().ask_every_days)
 
 
 STEP_CLASSES = {"belief": BeliefStep, "verdict": VerdictStep, "commitment": CommitmentStep, "summary": SummaryStep}
