@@ -43,22 +43,46 @@ CHOICE_NAMES = {
 }
 
 
-def signals_over_time(reflections: Sequence[Reflection], commitments: Sequence[Commitment]) -> list[frozenset[str]]:
-    """The signals that held at each reflection, oldest first (reflections oldest first)."""
-    # a reflection's own commitment, by its id: a decision's commitment to the partnership
-    # points at the same reflection but is not the one the reflection made
-    by_id = {c.id: c for c in commitments}
+@dataclass(frozen=True)
+class SignalRow:
+    """What the signals read of one reflection."""
+
+    on: str
+    with_or_for: str
+    reciprocity: int | None
+    objectives_agreed: str
+    verdict: str
+    commitment_id: str
+
+
+def rows_of(reflections: Sequence[Reflection]) -> list[SignalRow]:
+    return [SignalRow(r.date, r.lenses.with_or_for, r.lenses.reciprocity, r.lenses.objectives_agreed, r.verdict,
+                      r.commitment_id) for r in reflections]
+
+
+def rows_of_records(records: Sequence[dict]) -> list[SignalRow]:
+    """The same from stored reflections (checked dicts), oldest first: a summary is built from these."""
+    out = []
+    for d in records:
+        lenses = d.get("lenses") or {}
+        out.append(SignalRow(d.get("date", ""), lenses.get("with_or_for", ""), lenses.get("reciprocity"),
+                             lenses.get("objectives_agreed", ""), d.get("verdict", ""), d.get("commitment_id", "")))
+    return out
+
+
+def signals_of_rows(rows: Sequence[SignalRow], status_by_id: dict[str, str]) -> list[frozenset[str]]:
+    """The signals that held at each reflection, oldest first; `status_by_id`: each commitment's status."""
     out: list[frozenset[str]] = []
     with_for: list[str] = []
     reciprocity: int | None = None
     objectives = ""
-    for n, r in enumerate(reflections):
-        if r.lenses.with_or_for:
-            with_for.append(r.lenses.with_or_for)
-        if r.lenses.reciprocity is not None:
-            reciprocity = r.lenses.reciprocity
-        if r.lenses.objectives_agreed:
-            objectives = r.lenses.objectives_agreed
+    for n, r in enumerate(rows):
+        if r.with_or_for:
+            with_for.append(r.with_or_for)
+        if r.reciprocity is not None:
+            reciprocity = r.reciprocity
+        if r.objectives_agreed:
+            objectives = r.objectives_agreed
         held = set()
         if len(with_for) >= 2 and with_for[-1] == with_for[-2] == "for":
             held.add("for")
@@ -66,13 +90,34 @@ def signals_over_time(reflections: Sequence[Reflection], commitments: Sequence[C
             held.add("reciprocity")
         if objectives == "no":
             held.add("objectives")
-        before = [by_id.get(p.commitment_id) for p in reflections[max(0, n - 2):n]]
-        if len(before) == 2 and all(c is not None and c.status in NOT_KEPT for c in before):
+        # a reflection's own commitment, by its id: a decision's commitment to the partnership
+        # points at the same reflection but is not the one the reflection made
+        before = [status_by_id.get(p.commitment_id) for p in rows[max(0, n - 2):n]]
+        if len(before) == 2 and all(status in NOT_KEPT for status in before):
             held.add("commitments")
         if r.verdict == "at_risk":
             held.add("at_risk")
         out.append(frozenset(held))
     return out
+
+
+def signals_over_time(reflections: Sequence[Reflection], commitments: Sequence[Commitment]) -> list[frozenset[str]]:
+    """The signals that held at each reflection, oldest first (reflections oldest first)."""
+    return signals_of_rows(rows_of(reflections), {c.id: c.status for c in commitments})
+
+
+def signals_now(rows: Sequence[SignalRow], status_by_id: dict[str, str]) -> tuple[frozenset[str], str]:
+    """The signals at the latest reflection, and the day since when CALL_AT or more have held
+    (the latest reflection's day when fewer hold); (empty, "") before any reflection."""
+    if not rows:
+        return frozenset(), ""
+    over_time = signals_of_rows(rows, status_by_id)
+    since = rows[-1].on
+    for r, held in zip(reversed(rows), reversed(over_time)):
+        if len(held) < CALL_AT:
+            break
+        since = r.on
+    return over_time[-1], since
 
 
 @dataclass(frozen=True)
@@ -88,21 +133,20 @@ class DecisionCall:
 
 
 def decision_call(client: Client, reflections: Sequence[Reflection], commitments: Sequence[Commitment]) -> DecisionCall | None:
-    """What the signals say now; None before the first reflection.
+    """What the signals say now; None before the first reflection."""
+    if not reflections:
+        return None
+    now, since = signals_now(rows_of(reflections), {c.id: c.status for c in commitments})
+    return call_for(client, now, since)
 
-    A decision answers the signals when it was taken during the current run of
+
+def call_for(client: Client, now: frozenset[str], since: str) -> DecisionCall:
+    """Whether the signals `now`, holding since `since`, call for a decision.
+
+    A decision answers them when it was taken during the current run of
     reflections with CALL_AT or more signals, and every signal holding now was
     there when it was taken: fewer signals do not ask again, a new one does, and
     so does a run that ended (fewer than CALL_AT) and started again."""
-    if not reflections:
-        return None
-    over_time = signals_over_time(reflections, commitments)
-    now = over_time[-1]
-    since = reflections[-1].date
-    for r, held in zip(reversed(reflections), reversed(over_time)):
-        if len(held) < CALL_AT:
-            break
-        since = r.date
     answered = any(d.on >= since and now <= set(d.signals) for d in client.decisions)
     return DecisionCall(now, since, due=len(now) >= CALL_AT and not answered and not client.archived)
 

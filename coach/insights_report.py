@@ -10,18 +10,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from coach.dates import iso_day, short_date
-from coach.method import Method
-from coach.models import Client, Reflection
-from coach.decisions import CALL_AT, DecisionCall, decision_call
+from coach.decisions import CALL_AT, DecisionCall, call_for
 from coach.decisions import describe as describe_decision
-from coach.partnership import LensPoint, one_way, series, trend
+from coach.method import BELIEF_KEYS, Method
+from coach.models import Client
+from coach.partnership import LensPoint, Trend, one_way
 from coach.settings import current
-from coach.store import DamagedHistoryError, Store
+from coach.store import Store
 from coach.voice import (
     BeliefGap,
-    answered,
+    GapPoint,
     ask_reason,
-    client_gaps,
     gap_sentence,
     portfolio_gaps,
     signed,
@@ -34,9 +33,10 @@ class ClientInsight:
     asked: int  # check-ins recorded
     last_asked: str
     gaps: dict[str, BeliefGap]
-    lenses: list[LensPoint]
+    lenses: list[LensPoint]  # the last few reflections
     ask_why: str | None
     call: DecisionCall | None = None  # the order-taker signals now
+    trend: Trend = field(default_factory=lambda: Trend((), ()))
 
 
 @dataclass
@@ -47,26 +47,44 @@ class Report:
 
 
 def gather(store: Store, clients: list[Client], today: date) -> Report:
+    """The report from the clients' summaries, which every save keeps current:
+    no history file is read, so it is as quick at ten years as at one."""
     every = current().ask_every_days
     report = Report(one_client=len(clients) == 1)
+    damaged = {d.client_id: d for d in store.damaged_clients()}
     for client in clients:
-        try:
-            reflections: list[Reflection] = store.reflections(client.id)
-            commitments = store.commitments(client.id)
-        except DamagedHistoryError as exc:
-            report.unread.append(f"{client.name} is left out: {exc}")
+        if client.id in damaged:
+            report.unread.append(f"{client.name} is left out: {damaged[client.id].problem}")
             continue
-        checked = answered(reflections)
-        report.clients.append(ClientInsight(
-            client=client,
-            asked=len(checked),
-            last_asked=max((r.client_answers.asked_on or r.date for r in checked), default=""),
-            gaps=client_gaps(reflections),
-            lenses=series(reflections),
-            ask_why=None if client.archived else ask_reason(client.summary, today, every),
-            call=decision_call(client, reflections, commitments),
-        ))
+        report.clients.append(insight_of(client, today, every))
     return report
+
+
+def insight_of(client: Client, today: date, every_days: int) -> ClientInsight:
+    summary = client.summary
+    part = summary.partnership
+    check_ins = part.get("check_ins", [])
+    gaps: dict[str, list[GapPoint]] = {}
+    for c in check_ins:
+        for key in BELIEF_KEYS:
+            yours, theirs = c["yours"].get(key), c["theirs"].get(key)
+            if yours is not None and theirs is not None:
+                gaps.setdefault(key, []).append(GapPoint(c["on"], yours, theirs))
+    lenses = [LensPoint(p.get("on", ""), p.get("reciprocity"), p.get("with_or_for") or "", p.get("objectives_agreed") or "",
+                        p.get("metrics_tracked") or "", "") for p in summary.recent_lenses]
+    call = None
+    if summary.reflection_count:
+        call = call_for(client, frozenset(part.get("signals", [])), part.get("signals_since", ""))
+    return ClientInsight(
+        client=client,
+        asked=len(check_ins),
+        last_asked=max((c["on"] for c in check_ins), default=""),
+        gaps={key: BeliefGap(key, tuple(gaps[key])) for key in BELIEF_KEYS if key in gaps},
+        lenses=lenses,
+        ask_why=None if client.archived else ask_reason(summary, today, every_days),
+        call=call,
+        trend=Trend(tuple(part.get("reciprocity", [])), tuple(part.get("with_or_for", []))),
+    )
 
 
 @dataclass(frozen=True)
@@ -124,7 +142,7 @@ def _partnership(report: Report, method: Method, today: date) -> list[Line]:
         return out
     flagged = []
     for c in shown:
-        t = trend(c.lenses)
+        t = c.trend
         parts = []
         if t.reciprocity:
             change = t.reciprocity_change

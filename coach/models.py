@@ -95,10 +95,39 @@ def _answers_as_written(raw: Any) -> bool:
     return type(both) is dict and tuple(both) == _ANSWER_SHAPE
 
 
+_KNOWN: dict[type, frozenset[str]] = {}
+
+
 def _known(cls, raw: dict[str, Any]) -> dict[str, Any]:
     """Only the fields this version knows, so extra keys from a newer file do not crash."""
-    names = {f.name for f in fields(cls)}
+    names = _KNOWN.get(cls)
+    if names is None:
+        names = _KNOWN[cls] = frozenset(f.name for f in fields(cls))
     return {k: v for k, v in raw.items() if k in names}
+
+
+def from_checked(cls, raw: dict[str, Any]) -> Any:
+    """`cls.from_dict(raw)` for a record that passed the schema check: when it has
+    exactly the shape coach writes, built without converting each value again
+    (a report reads ten years of reflections this way)."""
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        shape = _SHAPES[cls] = tuple(cls().to_dict())
+    if tuple(raw) != shape or not _nested_as_written(cls, raw):
+        return cls.from_dict(raw)
+    record = cls.__new__(cls)
+    record.__dict__.update(raw)
+    if cls is Reflection:
+        record.beliefs = {k: BeliefScore(b["score"], b["evidence"]) for k, b in raw["beliefs"].items()}
+        record.lenses = PartnershipLenses(**raw["lenses"])
+        record.verdict_reasons = list(raw["verdict_reasons"])
+        answers = raw["client_answers"]
+        record.client_answers = ClientAnswers(
+            answers["asked_on"], {k: Answer(a["score"], a["words"]) for k, a in answers["beliefs"].items()},
+            Answer(answers["both_ways"]["score"], answers["both_ways"]["words"]))
+    else:
+        record.reschedules = [dict(r) for r in raw["reschedules"]]
+    return record
 
 
 @dataclass
@@ -307,6 +336,11 @@ class Reflection:
         return cls(**data)
 
 
+def no_partnership() -> dict[str, Any]:
+    """A summary's share of the insights before any reflection."""
+    return {"check_ins": [], "reciprocity": [], "with_or_for": [], "signals": [], "signals_since": ""}
+
+
 @dataclass
 class ClientSummary:
     """What home and `coach status` need, kept beside the client so they never
@@ -331,6 +365,10 @@ class ClientSummary:
     #: the partnership lenses of the last few reflections, oldest first, for the portfolio's
     #: columns and its one-way flag: {reciprocity, with_or_for, objectives_agreed, metrics_tracked}
     recent_lenses: list[dict[str, Any]] = field(default_factory=list)
+    #: what `coach insights` reads, kept current at every save so the report reads no
+    #: history: {"check_ins": [{"on", "yours", "theirs"}], "reciprocity": [...],
+    #: "with_or_for": [...], "signals": [...], "signals_since": day} (see store.summarise_records)
+    partnership: dict[str, Any] = field(default_factory=lambda: no_partnership())
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any] | None) -> "ClientSummary":
@@ -340,6 +378,8 @@ class ClientSummary:
         data["reflection_dates"] = list(data.get("reflection_dates", []))
         data["open_commitments"] = [dict(c) for c in data.get("open_commitments", [])]
         data["recent_lenses"] = [dict(d) for d in data.get("recent_lenses", [])]
+        if "partnership" in data:
+            data["partnership"] = dict(data["partnership"] or {})
         data["file"] = list(data.get("file") or [])
         return cls(**data)
 

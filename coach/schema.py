@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import Any, Callable, Iterable
 
 from coach.method import BELIEF_KEYS, LENS_KEYS, OUTCOME_KEYS, VERDICT_KEYS
+from coach.decisions import SIGNALS
 from coach.models import DECISION_CHOICES
 from coach.partnership import RECENT
 
@@ -452,6 +453,8 @@ def summary_fits(raw: Any) -> bool:
             p.choice("with_or_for", WITH_OR_FOR_KEYS)
             p.choice("objectives_agreed", AGREEMENT_KEYS)
             p.choice("metrics_tracked", AGREEMENT_KEYS)
+        if not _partnership_fits(raw.get("partnership")):
+            return False  # from before insights were served from summaries: rebuilt
         stamp = raw.get("file")
         if stamp is not None and not (
             isinstance(stamp, list) and len(stamp) in (0, 3)
@@ -461,6 +464,32 @@ def summary_fits(raw: Any) -> bool:
     except RecordProblem:
         return False
     return True
+
+
+SIGNAL_KEYS = tuple(SIGNALS)
+
+
+def _partnership_fits(raw: Any) -> bool:
+    """The summary's share of `coach insights` (store._partnership_of), shape only; raises RecordProblem."""
+    if not isinstance(raw, dict) or set(raw) != {"check_ins", "reciprocity", "with_or_for", "signals", "signals_since"}:
+        return False
+    p = _Record(raw, "summary")
+    p.day("signals_since")
+    for key in ("check_ins", "reciprocity", "with_or_for", "signals"):
+        if not isinstance(raw[key], list):
+            return False
+    for check_in in raw["check_ins"]:
+        c = _Record(check_in, "summary")
+        c.day("on")
+        for side in ("yours", "theirs"):
+            scores = c.nested(side, nullable=False)
+            for belief in BELIEF_KEYS:
+                scores.score(belief)
+    if not all(isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= 5 for x in raw["reciprocity"]):
+        return False
+    if not all(x in WITH_OR_FOR_KEYS for x in raw["with_or_for"]):
+        return False
+    return all(x in SIGNAL_KEYS for x in raw["signals"])
 
 
 # -- whole files -------------------------------------------------------------------

@@ -51,7 +51,9 @@ from coach.layout import (
 )
 from coach.lock import DataLock
 from coach.insight import latest_day
-from coach.models import Client, ClientSummary, Commitment, Decision, Draft, Reflection, as_written, now_stamp
+from coach.decisions import rows_of_records, signals_now
+from coach.method import BELIEF_KEYS
+from coach.models import Client, ClientAnswers, ClientSummary, Commitment, Decision, Draft, Reflection, as_written, from_checked, now_stamp
 from coach.partnership import RECENT
 from coach.safety import (
     DIR_MODE,
@@ -655,7 +657,7 @@ class Store:
 
     def reflections(self, client_id: str) -> list[Reflection]:
         """A client's reflections, oldest first. DamagedHistoryError if its file cannot be read."""
-        return [Reflection.from_dict(d) for d in sorted(self._records(client_id, "reflections"), key=reflection_order)]
+        return [from_checked(Reflection, d) for d in sorted(self._records(client_id, "reflections"), key=reflection_order)]
 
     def reflection(self, client_id: str, reflection_id: str) -> Reflection | None:
         for r in self.reflections(client_id):
@@ -664,7 +666,7 @@ class Store:
         return None
 
     def commitments(self, client_id: str) -> list[Commitment]:
-        return [Commitment.from_dict(d) for d in sorted(self._records(client_id, "commitments"), key=commitment_order)]
+        return [from_checked(Commitment, d) for d in sorted(self._records(client_id, "commitments"), key=commitment_order)]
 
     def all_commitments(self, *, open_only: bool = False) -> list[tuple[Client, Commitment]]:
         """Commitments across clients. Open ones come from the summaries: no history read."""
@@ -1114,9 +1116,34 @@ def summarise_records(reflections: Iterable[dict[str, Any]], commitments: Iterab
         last_commitment=Commitment.from_dict(newest).to_dict() if newest else {},
         last_partner_talk=talk.isoformat() if talk else "",
         last_asked_on=asked.isoformat() if asked else "",
-        recent_lenses=[{key: (d.get("lenses") or {}).get(key, default) for key, default in SUMMARY_LENSES}
+        recent_lenses=[{"on": d.get("date", ""),
+                        **{key: (d.get("lenses") or {}).get(key, default) for key, default in SUMMARY_LENSES}}
                        for d in ordered[-RECENT:]],
+        partnership=_partnership_of(ordered, commitments),
     )
+
+
+def _partnership_of(ordered: list[dict[str, Any]], commitments: list[dict[str, Any]]) -> dict[str, Any]:
+    """The summary's share of `coach insights`, from the stored records (oldest first)."""
+    check_ins = []
+    for d in ordered:
+        answers = d.get("client_answers") or {}
+        if not ClientAnswers.from_dict(answers).given:
+            continue
+        beliefs, theirs = d.get("beliefs") or {}, answers.get("beliefs") or {}
+        check_ins.append({"on": answers.get("asked_on") or d.get("date", ""),
+                          "yours": {k: (beliefs.get(k) or {}).get("score") for k in BELIEF_KEYS},
+                          "theirs": {k: (theirs.get(k) or {}).get("score") for k in BELIEF_KEYS}})
+    check_ins.sort(key=lambda c: c["on"])  # as voice.answered orders them (stable: the reflection's order next)
+    lenses = [d.get("lenses") or {} for d in ordered]
+    signals, since = signals_now(rows_of_records(ordered), {c.get("id", ""): c.get("status", "open") for c in commitments})
+    return {
+        "check_ins": check_ins,
+        "reciprocity": [x for x in (l.get("reciprocity") for l in lenses) if x is not None][-RECENT:],
+        "with_or_for": [x for x in (l.get("with_or_for", "") for l in lenses) if x][-RECENT:],
+        "signals": sorted(signals),
+        "signals_since": since,
+    }
 
 
 def validate_export(document: Any) -> list[dict[str, Any]]:

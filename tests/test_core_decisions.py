@@ -269,3 +269,36 @@ def test_the_demo_holds_a_one_way_relationship_a_decision_due_a_past_decision_an
     priya = next(c.client for c in report.clients if c.client.name == "Priya Raman")
     assert [r.value for r in priya.metrics[0].history] == ["88%", "89.5%", "91%", "92.5%"]
     assert priya.our_objective and priya.to_share
+
+
+def test_insights_from_summaries_match_the_full_history(tmp_path):
+    """The report reads only summaries; they must say what the whole history says."""
+    from coach.partnership import series, trend
+    from coach.voice import client_gaps
+
+    with Store.open(tmp_path / "demo") as store:
+        fill_demo(store, TODAY)
+        clients = store.clients(include_archived=True)
+        report = insights_report.gather(store, clients, TODAY)
+        for c in report.clients:
+            reflections, commitments = store.reflections(c.client.id), store.commitments(c.client.id)
+            assert c.gaps == client_gaps(reflections), c.client.name
+            assert c.call == decision_call(c.client, reflections, commitments), c.client.name
+            assert c.trend == trend(series(reflections)), c.client.name
+            assert [p.reciprocity for p in c.lenses] == [p.reciprocity for p in series(reflections)[-6:]]
+    assert {c.client.name for c in report.clients if c.gaps} == {"Priya Raman", "Marcus Bell", "Dev Patel"}
+
+
+def test_a_summary_without_the_insights_share_is_rebuilt(tmp_path):
+    data = seeded(tmp_path)
+    doc = json.loads((data / "coach.json").read_text())
+    (client,) = doc["clients"].values()
+    assert summary_fits(client["summary"])
+    for broken in ({}, {**client["summary"]["partnership"], "signals": ["sulking"]},
+                   {**client["summary"]["partnership"], "reciprocity": [9]}):
+        assert not summary_fits({**client["summary"], "partnership": broken})
+    del client["summary"]["partnership"]
+    (data / "coach.json").write_text(json.dumps(doc))
+    with Store.open(data) as store:
+        (ana,) = store.clients()
+        assert ana.summary.partnership["signals"] == ["at_risk", "commitments", "for", "objectives", "reciprocity"]
