@@ -714,7 +714,8 @@ def cmd_insights(args: argparse.Namespace, ui: Out) -> int:
     from coach.method import load_method
 
     with _reading(args, ui, "There is nothing to look at yet") as store:
-        chosen = [_client_named(store, args.client)] if args.client else store.clients(include_archived=True)
+        # `is not None`: an empty --client "" is refused by name, not read as "every client"
+        chosen = [_client_named(store, args.client)] if args.client is not None else store.clients(include_archived=True)
         report = insights_report.gather(store, chosen, args.today_date)
     for message in report.unread:
         ui.warn(message)

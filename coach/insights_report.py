@@ -138,7 +138,11 @@ def _partnership(report: Report, method: Method, today: date) -> list[Line]:
     with_names = {"with": "with", "mixed": "between", "for": "for"}
     shown = [c for c in report.clients if c.lenses and not c.client.archived]
     if not shown:
-        out.append(Line("No reflections yet: the lenses of each reflection make these series."))
+        if any(c.lenses for c in report.clients):
+            out.append(Line("Only archived clients have reflections here, and archived clients are left out of "
+                            "these series; restore one from the client list to see it again."))
+        else:
+            out.append(Line("No reflections yet: the lenses of each reflection make these series."))
         return out
     flagged = []
     for c in shown:

@@ -81,32 +81,42 @@ def trend(points: list[LensPoint], recent: int = RECENT) -> Trend:
 
 # -- key metrics over time ----------------------------------------------------------------
 
-_NUMBER = re.compile(r"[-+−]?\d+(?:[.,]\d+)?")
-_AT_MOST = ("under", "below", "less", "at most", "max", "<", "≤")
-_AT_LEAST = ("over", "above", "more", "at least", "min", ">", "≥")
+# "1,200" is twelve hundred (a comma before three digits groups thousands); "3,5" is three and a half
+_NUMBER = re.compile(r"[-+−]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)")
+# whole words or signs only: "mins" is not "min", and "no more than" is checked before "more than"
+_NOT_MORE = re.compile(r"\bnot? more than\b")
+_NOT_LESS = re.compile(r"\bnot? (?:less|fewer) than\b")
+_AT_MOST = re.compile(r"\b(?:at most|up to|under|below|less than|fewer than|max(?:imum)?)\b|[<≤]")
+_AT_LEAST = re.compile(r"\b(?:at least|over|above|more than|min(?:imum)?)\b|[>≥]")
 
 
 def number(text: str) -> float | None:
-    """The first number in a metric's value ("96%" → 96, "-2%" → -2, "£40k" → 40); None without one."""
+    """The first number in a metric's value ("96%" → 96, "-2%" → -2, "£40k" → 40, "1,200" → 1200);
+    None without one."""
     found = _NUMBER.search(text)
     if found is None:
         return None
-    return float(found.group().replace("−", "-").replace(",", "."))
+    raw = found.group().replace("−", "-")
+    grouped = re.fullmatch(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw)
+    return float(raw.replace(",", "") if grouped else raw.replace(",", "."))
 
 
 def distance(value: str, target: str) -> float | None:
-    """How far a value is from its target: 0 once met. A target that says "under 5%" is met at
-    5 or less, "at least 3" or "3+" at 3 or more; a bare number is met only exactly. None when either is
-    not a number."""
+    """How far a value is from its target: 0 once met. A target that says "under 5%" or
+    "no more than 5" is met at 5 or less, "at least 3", "no less than 3" or "3+" at 3 or more;
+    a bare number is met only exactly. None when either is not a number."""
     v, t = number(value), number(target)
     if v is None or t is None:
         return None
     words = target.casefold()
-    if any(w in words for w in _AT_MOST):
-        return max(0.0, v - t)
-    if any(w in words for w in _AT_LEAST) or words.rstrip().endswith("+"):
-        return max(0.0, t - v)
-    return abs(v - t)
+    # "no more than" holds "more than": the negated phrases are looked for first
+    at_most = bool(_NOT_MORE.search(words))
+    at_least = not at_most and bool(_NOT_LESS.search(words) or _AT_LEAST.search(words) or words.rstrip().endswith("+"))
+    if at_least:
+        return round(max(0.0, t - v), 6)
+    if at_most or _AT_MOST.search(words):
+        return round(max(0.0, v - t), 6)
+    return round(abs(v - t), 6)
 
 
 @dataclass(frozen=True)
@@ -137,7 +147,8 @@ def metric_trend(metric: Metric) -> MetricTrend:
 
 
 def _num(x: float) -> str:
-    return f"{x:.0f}" if x == int(x) else f"{x:.1f}"
+    """A difference as people write it: 300, 1.3, 0.05."""
+    return f"{x:.2f}".rstrip("0").rstrip(".") if x != int(x) else f"{x:.0f}"
 
 
 def metric_sentence(metric: Metric, day: Callable[[str], str]) -> str:

@@ -302,3 +302,34 @@ def test_a_summary_without_the_insights_share_is_rebuilt(tmp_path):
     with Store.open(data) as store:
         (ana,) = store.clients()
         assert ana.summary.partnership["signals"] == ["at_risk", "commitments", "for", "objectives", "reciprocity"]
+
+
+@pytest.mark.parametrize(("target", "values", "said"), [
+    # found by the hostile pass: thousands, negated limits, words inside words, small gaps
+    ("1,200", ["800", "1,100"], "nearer by 300."),
+    ("1,200 members", ["1,150", "1,190"], "nearer by 40."),
+    ("no more than 5", ["3", "9"], "further by 4."),
+    ("no less than 90%", ["95%", "80%"], "further by 10."),
+    ("30 mins", ["25", "45"], "further by 10."),
+    ("£1.80", ["£1.95", "£1.70"], "nearer by 0.05."),
+])
+def test_metric_targets_as_people_write_them(target, values, said):
+    m = Metric("M", target)
+    for n, value in enumerate(values, start=1):
+        m.record(value, f"2026-0{n}-01")
+    assert metric_sentence(m, str).endswith(said)
+
+
+def test_insights_with_only_archived_clients_says_why_the_series_are_empty(tmp_path, capsys, plain_cli):
+    data = seeded(tmp_path)
+    with Store.open(data) as store:
+        (client,) = store.clients()
+        store.set_archived(client.id, True)
+    assert run_cli(data, "insights", "--client", "Ana") == 0
+    assert "archived clients are left out of these series" in capsys.readouterr().out
+
+
+def test_an_empty_client_name_is_refused_not_read_as_everyone(tmp_path, capsys, plain_cli):
+    data = seeded(tmp_path)
+    assert run_cli(data, "insights", "--client", "") != 0
+    assert "Give part of a client's name" in capsys.readouterr().err

@@ -240,3 +240,42 @@ async def test_i_opens_insights_from_home_but_types_into_the_filter(tmp_path):
         await pilot.press("b")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_every_field_of_the_answers_and_decision_dialogs_has_room_to_show_its_text(tmp_path):
+    """Found by the hostile pass: one-row fields kept a tall border, so nothing typed was drawn."""
+    from coach.ui.dialogs.their_answers import TheirAnswersDialog
+    from coach.ui.widgets.fields import TextField
+
+    data = tmp_path / "data"
+    ana = seed(data)
+    app = make_app(Store.open(data), TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screen(pilot, HistoryScreen(ana))
+        for key, dialog in (("t", TheirAnswersDialog), ("d", DecisionDialog)):
+            await pilot.press(key)
+            await wait_for(pilot, dialog)
+            await pilot.pause()
+            fields = list(app.screen.query(TextField))
+            assert fields and all(f.content_region.height >= 1 and f.content_region.width >= 1 for f in fields)
+            await pilot.press("ctrl+l")
+            await pilot.pause()
+
+
+async def test_the_terms_open_at_the_top_with_the_first_field_in_view(tmp_path):
+    """Found by the hostile pass: with many terms the screen opened scrolled to the bottom."""
+    data = tmp_path / "data"
+    ana = seed(data)
+    with Store.open(data) as store:
+        client = store.client(ana)
+        client.objectives = [f"Objective {n}" for n in range(6)]
+        client.metrics = [Metric(f"Metric {n}", "10", "5") for n in range(5)]
+        store.save_client(client)
+    app = make_app(Store.open(data), TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screen(pilot, TermsScreen(ana))
+        await pilot.pause()
+        body = app.screen.query_one("#terms-body")
+        assert body.max_scroll_y > 0 and body.scroll_y == 0
+        assert app.screen.focused.value == "Objective 0"
+        assert app.screen.focused.region.y >= body.region.y

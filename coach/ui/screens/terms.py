@@ -94,14 +94,12 @@ class TermsScreen(CoachAccess, Screen[bool]):
             yield Vertical(id="metrics")
             yield Static("", id="metric-trends", classes="prompts")
             yield Label("Your side: what you want from this partnership", classes="field-label")
-            yield TextField("", placeholder="Your objective, e.g. a reference case for the sector",
-                            compact=True, id="our-objective", classes="own-side")
+            yield Vertical(id="our-objective-box", classes="own-side-box")
             yield Label("What you would share about your own business at the next partner talk", classes="field-label")
-            yield TextField("", placeholder="e.g. the new service you are building, where you need introductions",
-                            compact=True, id="to-share", classes="own-side")
+            yield Vertical(id="to-share-box", classes="own-side-box")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.client = self.coach.store.client(self.client_id)
         if self.client is None:
             self.query_one("#terms-title", Static).update("This client no longer exists.")
@@ -113,8 +111,13 @@ class TermsScreen(CoachAccess, Screen[bool]):
         objectives.mount_all(ObjectiveRow(o) for o in self.client.objectives or [""])
         metrics = self.query_one("#metrics", Vertical)
         metrics.mount_all(MetricRow(m) for m in self.client.metrics or [None])
-        self.query_one("#our-objective", Input).value = self.client.our_objective
-        self.query_one("#to-share", Input).value = self.client.to_share
+        # mounted with their text, as the rows are: a value set afterwards scrolled the screen to it
+        await self.query_one("#our-objective-box", Vertical).mount(TextField(
+            self.client.our_objective, placeholder="Your objective, e.g. a reference case for the sector",
+            compact=True, id="our-objective", classes="own-side"))
+        await self.query_one("#to-share-box", Vertical).mount(TextField(
+            self.client.to_share, placeholder="e.g. the new service you are building, where you need introductions",
+            compact=True, id="to-share", classes="own-side"))
         self._show_trends(self.client.metrics)
         self.call_after_refresh(self._start)
 
@@ -131,7 +134,9 @@ class TermsScreen(CoachAccess, Screen[bool]):
 
     def _start(self) -> None:
         self._initial = self.values()
-        self.query(Input).first().focus()
+        self.query(Input).first().focus(scroll_visible=False)
+        # open at the top, the title's guidance and the first objective in view
+        self.query_one("#terms-body", VerticalScroll).scroll_home(animate=False, immediate=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
