@@ -485,3 +485,8 @@ TEXT_AREA_NEWLINES = (
 def test_resuming_a_draft_keeps_its_evidence_exactly(evidence):
     saved = asyncio.run(_walk_draft("", evidence, "", False))
     assert saved.reflection.beliefs["known"].evidence == valid_unicode(evidence)
+
+
+def test_the_picker_keeps_twenty_cells_of_a_name_cut_at_a_word():
+    """Found by the property test in CI: a cut at a word left 19 cells of a control-laden name."""
+    run(_hostile_everywhere, "\xa0\x90\U0009443a#\x84\u0353", "\x92\x17\x1b]0;title\x07\x82", "s\x0c\x93\x02é", ":")
