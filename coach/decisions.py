@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from coach.models import Client, Commitment, Decision, Reflection
+from coach.models import Client, Decision
 
 CALL_AT = 3  # this many signals at once call for a decision
 
@@ -55,13 +55,8 @@ class SignalRow:
     commitment_id: str
 
 
-def rows_of(reflections: Sequence[Reflection]) -> list[SignalRow]:
-    return [SignalRow(r.date, r.lenses.with_or_for, r.lenses.reciprocity, r.lenses.objectives_agreed, r.verdict,
-                      r.commitment_id) for r in reflections]
-
-
 def rows_of_records(records: Sequence[dict]) -> list[SignalRow]:
-    """The same from stored reflections (checked dicts), oldest first: a summary is built from these."""
+    """What the signals read of stored reflections (checked dicts), oldest first: a summary is built from these."""
     out = []
     for d in records:
         lenses = d.get("lenses") or {}
@@ -101,11 +96,6 @@ def signals_of_rows(rows: Sequence[SignalRow], status_by_id: dict[str, str]) -> 
     return out
 
 
-def signals_over_time(reflections: Sequence[Reflection], commitments: Sequence[Commitment]) -> list[frozenset[str]]:
-    """The signals that held at each reflection, oldest first (reflections oldest first)."""
-    return signals_of_rows(rows_of(reflections), {c.id: c.status for c in commitments})
-
-
 def signals_now(rows: Sequence[SignalRow], status_by_id: dict[str, str]) -> tuple[frozenset[str], str]:
     """The signals at the latest reflection, and the day since when CALL_AT or more have held
     (the latest reflection's day when fewer hold); (empty, "") before any reflection."""
@@ -132,12 +122,13 @@ class DecisionCall:
         return [SIGNALS[key] for key in SIGNALS if key in self.signals]
 
 
-def decision_call(client: Client, reflections: Sequence[Reflection], commitments: Sequence[Commitment]) -> DecisionCall | None:
-    """What the signals say now; None before the first reflection."""
-    if not reflections:
+def call_of(client: Client) -> DecisionCall | None:
+    """What the signals say now, from the client's summary (kept current at every save);
+    None before the first reflection."""
+    if not client.summary.reflection_count:
         return None
-    now, since = signals_now(rows_of(reflections), {c.id: c.status for c in commitments})
-    return call_for(client, now, since)
+    part = client.summary.partnership
+    return call_for(client, frozenset(part.get("signals", [])), part.get("signals_since", ""))
 
 
 def call_for(client: Client, now: frozenset[str], since: str) -> DecisionCall:

@@ -17,7 +17,7 @@ from typing import Any
 
 from coach.insight import propose_verdict
 from coach.method import BELIEF_KEYS
-from coach.decisions import decision_call
+from coach.decisions import call_of
 from coach.models import (
     Answer,
     BeliefScore,
@@ -566,7 +566,7 @@ def _fill_client(store, profile: dict[str, Any], today: date, rng: random.Random
         client.archived = True
     if "decision" in profile:
         reason, lesson = profile["decision"]
-        call = decision_call(client, store.reflections(client.id), store.commitments(client.id))
+        call = call_of(client)
         client.decisions.append(Decision(id=_id(rng), on=(days[-1] + timedelta(days=8)).isoformat(), choice="let_go",
                                          reason=reason, lesson=lesson, signals=sorted(call.signals)))
     for metric in client.metrics:

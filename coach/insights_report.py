@@ -10,17 +10,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from coach.dates import iso_day, short_date
-from coach.decisions import CALL_AT, DecisionCall, call_for
+from coach.decisions import CALL_AT, DecisionCall, call_of
 from coach.decisions import describe as describe_decision
-from coach.method import BELIEF_KEYS, Method
+from coach.method import Method
 from coach.models import Client
-from coach.partnership import LensPoint, Trend, one_way
+from coach.partnership import Trend, summary_trend
 from coach.settings import current
 from coach.store import Store
 from coach.voice import (
     BeliefGap,
-    GapPoint,
     ask_reason,
+    gaps_of,
     gap_sentence,
     portfolio_gaps,
     signed,
@@ -33,7 +33,8 @@ class ClientInsight:
     asked: int  # check-ins recorded
     last_asked: str
     gaps: dict[str, BeliefGap]
-    lenses: list[LensPoint]  # the last few reflections
+    reflections: int
+    one_way: str  # why the relationship looks one-way, or ""
     ask_why: str | None
     call: DecisionCall | None = None  # the order-taker signals now
     trend: Trend = field(default_factory=lambda: Trend((), ()))
@@ -61,29 +62,19 @@ def gather(store: Store, clients: list[Client], today: date) -> Report:
 
 
 def insight_of(client: Client, today: date, every_days: int) -> ClientInsight:
-    summary = client.summary
-    part = summary.partnership
+    """One client's figures, all from its summary."""
+    part = client.summary.partnership
     check_ins = part.get("check_ins", [])
-    gaps: dict[str, list[GapPoint]] = {}
-    for c in check_ins:
-        for key in BELIEF_KEYS:
-            yours, theirs = c["yours"].get(key), c["theirs"].get(key)
-            if yours is not None and theirs is not None:
-                gaps.setdefault(key, []).append(GapPoint(c["on"], yours, theirs))
-    lenses = [LensPoint(p.get("on", ""), p.get("reciprocity"), p.get("with_or_for") or "", p.get("objectives_agreed") or "",
-                        p.get("metrics_tracked") or "", "") for p in summary.recent_lenses]
-    call = None
-    if summary.reflection_count:
-        call = call_for(client, frozenset(part.get("signals", [])), part.get("signals_since", ""))
     return ClientInsight(
         client=client,
         asked=len(check_ins),
         last_asked=max((c["on"] for c in check_ins), default=""),
-        gaps={key: BeliefGap(key, tuple(gaps[key])) for key in BELIEF_KEYS if key in gaps},
-        lenses=lenses,
-        ask_why=None if client.archived else ask_reason(summary, today, every_days),
-        call=call,
-        trend=Trend(tuple(part.get("reciprocity", [])), tuple(part.get("with_or_for", []))),
+        gaps=gaps_of(check_ins),
+        reflections=client.summary.reflection_count,
+        one_way=part.get("one_way", ""),
+        ask_why=None if client.archived else ask_reason(client.summary, today, every_days),
+        call=call_of(client),
+        trend=summary_trend(part),
     )
 
 
@@ -136,9 +127,9 @@ def _view_and_theirs(report: Report, method: Method, today: date) -> list[Line]:
 def _partnership(report: Report, method: Method, today: date) -> list[Line]:
     out = [Line("Partnership over time", heading=True)]
     with_names = {"with": "with", "mixed": "between", "for": "for"}
-    shown = [c for c in report.clients if c.lenses and not c.client.archived]
+    shown = [c for c in report.clients if c.reflections and not c.client.archived]
     if not shown:
-        if any(c.lenses for c in report.clients):
+        if any(c.reflections for c in report.clients):
             out.append(Line("Only archived clients have reflections here, and archived clients are left out of "
                             "these series; restore one from the client list to see it again."))
         else:
@@ -160,8 +151,8 @@ def _partnership(report: Report, method: Method, today: date) -> list[Line]:
         talk = c.client.summary.last_partner_talk
         parts.append(f"last partner talk {_day(talk, today)}" if talk else "no partner talk on record")
         out.append(Line(f"{c.client.name}: " + "; ".join(parts) + "."))
-        if why := one_way(c.lenses):
-            flagged.append((c.client.name, why))
+        if c.one_way:
+            flagged.append((c.client.name, c.one_way))
     if flagged:
         out.append(Line("One-way: " + "; ".join(f"{name} ({why})" for name, why in flagged) + "."))
     else:

@@ -45,13 +45,19 @@ def plain(value: Any) -> Any:
 _SHAPES: dict[type, tuple[str, ...]] = {}
 
 
+def _shape(cls) -> tuple[str, ...]:
+    """The keys of a record as coach writes it, in order."""
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        shape = _SHAPES[cls] = tuple(cls().to_dict())
+    return shape
+
+
 def as_written(cls, raw: dict[str, Any]) -> dict[str, Any]:
     """`cls.from_dict(raw).to_dict()` for a record that passed the schema check,
     without building the object when `raw` already has exactly that shape (the
     shape coach writes): an export reads ten years of records this way."""
-    shape = _SHAPES.get(cls)
-    if shape is None:
-        shape = _SHAPES[cls] = tuple(cls().to_dict())
+    shape = _shape(cls)
     keys = tuple(raw)
     if keys == shape and _nested_as_written(cls, raw):
         return raw
@@ -109,11 +115,8 @@ def _known(cls, raw: dict[str, Any]) -> dict[str, Any]:
 def from_checked(cls, raw: dict[str, Any]) -> Any:
     """`cls.from_dict(raw)` for a record that passed the schema check: when it has
     exactly the shape coach writes, built without converting each value again
-    (a report reads ten years of reflections this way)."""
-    shape = _SHAPES.get(cls)
-    if shape is None:
-        shape = _SHAPES[cls] = tuple(cls().to_dict())
-    if tuple(raw) != shape or not _nested_as_written(cls, raw):
+    (a history of ten years is read this way)."""
+    if tuple(raw) != _shape(cls) or not _nested_as_written(cls, raw):
         return cls.from_dict(raw)
     record = cls.__new__(cls)
     record.__dict__.update(raw)
@@ -174,6 +177,12 @@ class ClientAnswers:
     @property
     def given(self) -> bool:
         return any(a.score is not None or a.words.strip() for a in (*self.beliefs.values(), self.both_ways))
+
+    @staticmethod
+    def given_in(raw: dict[str, Any]) -> bool:
+        """`given` of a stored check-in (a checked dict), without building it: a summary reads every one."""
+        answers = [*(raw.get("beliefs") or {}).values(), raw.get("both_ways") or {}]
+        return any(a.get("score") is not None or str(a.get("words", "")).strip() for a in answers)
 
     def scores(self) -> dict[str, int | None]:
         return {key: self.beliefs[key].score for key in BELIEF_KEYS}
@@ -337,8 +346,9 @@ class Reflection:
 
 
 def no_partnership() -> dict[str, Any]:
-    """A summary's share of the insights before any reflection."""
-    return {"check_ins": [], "reciprocity": [], "with_or_for": [], "signals": [], "signals_since": ""}
+    """A summary's share of the partnership figures before any reflection (see store.partnership_of)."""
+    return {"check_ins": [], "lenses": [], "reciprocity": [], "with_or_for": [], "one_way": "",
+            "signals": [], "signals_since": ""}
 
 
 @dataclass
@@ -362,13 +372,9 @@ class ClientSummary:
     file_sha256: str = field(default="", compare=False)
     last_partner_talk: str = ""  # ISO date: the latest partner conversation across the history
     last_asked_on: str = ""  # ISO date: when the client last answered a check-in
-    #: the partnership lenses of the last few reflections, oldest first, for the portfolio's
-    #: columns and its one-way flag: {reciprocity, with_or_for, objectives_agreed, metrics_tracked}
-    recent_lenses: list[dict[str, Any]] = field(default_factory=list)
-    #: what `coach insights` reads, kept current at every save so the report reads no
-    #: history: {"check_ins": [{"on", "yours", "theirs"}], "reciprocity": [...],
-    #: "with_or_for": [...], "signals": [...], "signals_since": day} (see store.summarise_records)
-    partnership: dict[str, Any] = field(default_factory=lambda: no_partnership())
+    #: the partnership figures `coach insights`, the portfolio and a history read, kept current
+    #: at every save so none of them reads a history to show them (see store.partnership_of)
+    partnership: dict[str, Any] = field(default_factory=no_partnership)
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any] | None) -> "ClientSummary":
@@ -377,7 +383,6 @@ class ClientSummary:
             data[key] = dict(data.get(key) or {})
         data["reflection_dates"] = list(data.get("reflection_dates", []))
         data["open_commitments"] = [dict(c) for c in data.get("open_commitments", [])]
-        data["recent_lenses"] = [dict(d) for d in data.get("recent_lenses", [])]
         if "partnership" in data:
             data["partnership"] = dict(data["partnership"] or {})
         data["file"] = list(data.get("file") or [])

@@ -45,6 +45,22 @@ def series(reflections_oldest_first: Iterable[Reflection]) -> list[LensPoint]:
             for r in reflections_oldest_first]
 
 
+def series_of_records(records_oldest_first: Iterable[dict]) -> list[LensPoint]:
+    """`series` of stored reflections (checked dicts): what a summary is built from."""
+    out = []
+    for d in records_oldest_first:
+        lenses = d.get("lenses") or {}
+        out.append(LensPoint(d.get("date", ""), lenses.get("reciprocity"), lenses.get("with_or_for", ""),
+                             lenses.get("objectives_agreed", ""), lenses.get("metrics_tracked", ""),
+                             lenses.get("last_partner_meeting", "")))
+    return out
+
+
+def latest(points: Iterable[LensPoint], lens: str) -> int | str | None:
+    """The latest answer to one lens ("reciprocity", "with_or_for", ...); None when never answered."""
+    return next((v for v in (getattr(p, lens) for p in reversed(list(points))) if v not in (None, "")), None)
+
+
 def one_way(points: list[LensPoint]) -> str | None:
     """Why the relationship looks one-way, in a sentence fragment; None when it does not."""
     last = points[-ONE_WAY_RUN:]
@@ -77,6 +93,20 @@ class Trend:
 def trend(points: list[LensPoint], recent: int = RECENT) -> Trend:
     return Trend(tuple(p.reciprocity for p in points if p.reciprocity is not None)[-recent:],
                  tuple(p.with_or_for for p in points if p.with_or_for)[-recent:])
+
+
+# -- what a client's summary keeps of all this ---------------------------------------------
+
+
+def summary_points(partnership: dict) -> list[LensPoint]:
+    """The recent lenses a summary keeps (`ClientSummary.partnership["lenses"]`), as points."""
+    return [LensPoint(p.get("on", ""), p.get("reciprocity"), p.get("with_or_for") or "",
+                      p.get("objectives_agreed") or "", p.get("metrics_tracked") or "", "")
+            for p in partnership.get("lenses", [])]
+
+
+def summary_trend(partnership: dict) -> Trend:
+    return Trend(tuple(partnership.get("reciprocity", [])), tuple(partnership.get("with_or_for", [])))
 
 
 # -- key metrics over time ----------------------------------------------------------------

@@ -444,17 +444,8 @@ def summary_fits(raw: Any) -> bool:
         last = raw.get("last_commitment") or {}
         if last:
             check_commitment(last, "summary")
-        recent = raw.get("recent_lenses")
-        if not isinstance(recent, list) or len(recent) > RECENT:
-            return False  # a summary from before the portfolio's partnership columns: rebuilt
-        for point in recent:
-            p = _Record(point, "summary")
-            p.score("reciprocity")
-            p.choice("with_or_for", WITH_OR_FOR_KEYS)
-            p.choice("objectives_agreed", AGREEMENT_KEYS)
-            p.choice("metrics_tracked", AGREEMENT_KEYS)
         if not _partnership_fits(raw.get("partnership")):
-            return False  # from before insights were served from summaries: rebuilt
+            return False  # from before summaries kept the partnership figures: rebuilt
         stamp = raw.get("file")
         if stamp is not None and not (
             isinstance(stamp, list) and len(stamp) in (0, 3)
@@ -469,15 +460,28 @@ def summary_fits(raw: Any) -> bool:
 SIGNAL_KEYS = tuple(SIGNALS)
 
 
+_PARTNERSHIP_KEYS = {"check_ins", "lenses", "reciprocity", "with_or_for", "one_way", "signals", "signals_since"}
+
+
 def _partnership_fits(raw: Any) -> bool:
-    """The summary's share of `coach insights` (store._partnership_of), shape only; raises RecordProblem."""
-    if not isinstance(raw, dict) or set(raw) != {"check_ins", "reciprocity", "with_or_for", "signals", "signals_since"}:
+    """The summary's partnership figures (store.partnership_of), shape only; raises RecordProblem."""
+    if not isinstance(raw, dict) or set(raw) != _PARTNERSHIP_KEYS:
         return False
     p = _Record(raw, "summary")
     p.day("signals_since")
-    for key in ("check_ins", "reciprocity", "with_or_for", "signals"):
+    p.text("one_way", NAME_MAX)
+    for key in ("check_ins", "lenses", "reciprocity", "with_or_for", "signals"):
         if not isinstance(raw[key], list):
             return False
+    if len(raw["lenses"]) > RECENT:
+        return False
+    for point in raw["lenses"]:
+        lens = _Record(point, "summary")
+        lens.day("on")
+        lens.score("reciprocity")
+        lens.choice("with_or_for", WITH_OR_FOR_KEYS)
+        lens.choice("objectives_agreed", AGREEMENT_KEYS)
+        lens.choice("metrics_tracked", AGREEMENT_KEYS)
     for check_in in raw["check_ins"]:
         c = _Record(check_in, "summary")
         c.day("on")

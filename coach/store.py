@@ -52,9 +52,8 @@ from coach.layout import (
 from coach.lock import DataLock
 from coach.insight import latest_day
 from coach.decisions import rows_of_records, signals_now
-from coach.method import BELIEF_KEYS
-from coach.models import Client, ClientAnswers, ClientSummary, Commitment, Decision, Draft, Reflection, as_written, from_checked, now_stamp
-from coach.partnership import RECENT
+from coach.models import Client, ClientSummary, Commitment, Decision, Draft, Reflection, as_written, from_checked, now_stamp
+from coach.partnership import RECENT, one_way, series_of_records, trend
 from coach.safety import (
     DIR_MODE,
     UnsafePathError,
@@ -91,6 +90,7 @@ from coach.storage import (
     read_file_bytes,
 )
 from coach.textsafe import valid_unicode
+from coach.voice import check_ins_of
 
 if TYPE_CHECKING:
     from coach.restore import RestoreResult
@@ -1091,8 +1091,8 @@ def summarise(reflections: list[Reflection], commitments: Iterable[Commitment]) 
     return summarise_records([r.to_dict() for r in reflections], [c.to_dict() for c in commitments])
 
 
-#: the lenses a summary keeps of each recent reflection, with their value when unanswered
-SUMMARY_LENSES = (("reciprocity", None), ("with_or_for", ""), ("objectives_agreed", ""), ("metrics_tracked", ""))
+#: the lenses a summary keeps of each recent reflection
+SUMMARY_LENSES = ("reciprocity", "with_or_for", "objectives_agreed", "metrics_tracked")
 
 
 def summarise_records(reflections: Iterable[dict[str, Any]], commitments: Iterable[dict[str, Any]]) -> ClientSummary:
@@ -1116,31 +1116,23 @@ def summarise_records(reflections: Iterable[dict[str, Any]], commitments: Iterab
         last_commitment=Commitment.from_dict(newest).to_dict() if newest else {},
         last_partner_talk=talk.isoformat() if talk else "",
         last_asked_on=asked.isoformat() if asked else "",
-        recent_lenses=[{"on": d.get("date", ""),
-                        **{key: (d.get("lenses") or {}).get(key, default) for key, default in SUMMARY_LENSES}}
-                       for d in ordered[-RECENT:]],
-        partnership=_partnership_of(ordered, commitments),
+        partnership=partnership_of(ordered, commitments),
     )
 
 
-def _partnership_of(ordered: list[dict[str, Any]], commitments: list[dict[str, Any]]) -> dict[str, Any]:
-    """The summary's share of `coach insights`, from the stored records (oldest first)."""
-    check_ins = []
-    for d in ordered:
-        answers = d.get("client_answers") or {}
-        if not ClientAnswers.from_dict(answers).given:
-            continue
-        beliefs, theirs = d.get("beliefs") or {}, answers.get("beliefs") or {}
-        check_ins.append({"on": answers.get("asked_on") or d.get("date", ""),
-                          "yours": {k: (beliefs.get(k) or {}).get("score") for k in BELIEF_KEYS},
-                          "theirs": {k: (theirs.get(k) or {}).get("score") for k in BELIEF_KEYS}})
-    check_ins.sort(key=lambda c: c["on"])  # as voice.answered orders them (stable: the reflection's order next)
-    lenses = [d.get("lenses") or {} for d in ordered]
+def partnership_of(ordered: list[dict[str, Any]], commitments: list[dict[str, Any]]) -> dict[str, Any]:
+    """The partnership figures a summary keeps, from the stored records (reflections oldest first):
+    the check-ins, the last RECENT reflections' lenses, the last RECENT reciprocity scores and
+    with/for answers, the one-way flag, and the order-taker signals with the day they began."""
+    points = series_of_records(ordered)
     signals, since = signals_now(rows_of_records(ordered), {c.get("id", ""): c.get("status", "open") for c in commitments})
+    recent = trend(points)
     return {
-        "check_ins": check_ins,
-        "reciprocity": [x for x in (l.get("reciprocity") for l in lenses) if x is not None][-RECENT:],
-        "with_or_for": [x for x in (l.get("with_or_for", "") for l in lenses) if x][-RECENT:],
+        "check_ins": check_ins_of(ordered),
+        "lenses": [{"on": p.on, **{key: getattr(p, key) for key in SUMMARY_LENSES}} for p in points[-RECENT:]],
+        "reciprocity": list(recent.reciprocity),
+        "with_or_for": list(recent.with_or_for),
+        "one_way": one_way(points) or "",
         "signals": sorted(signals),
         "signals_since": since,
     }

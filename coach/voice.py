@@ -19,7 +19,7 @@ from datetime import date
 
 from coach.dates import iso_day
 from coach.method import BELIEF_KEYS, Method
-from coach.models import Client, ClientSummary, Reflection
+from coach.models import Client, ClientAnswers, ClientSummary
 
 #: a mean gap smaller than this, either way, counts as close: half a point on a 1-5 scale
 CLOSE = 0.5
@@ -123,21 +123,29 @@ class BeliefGap:
         return "narrowing" if last < first else "widening" if last > first else "steady"
 
 
-def answered(reflections: Iterable[Reflection]) -> list[Reflection]:
-    """The reflections holding any answer from the client, oldest first by the day asked."""
-    found = [r for r in reflections if r.client_answers.given]
-    return sorted(found, key=lambda r: (r.client_answers.asked_on or r.date, r.date))
+def check_ins_of(records_oldest_first: Iterable[dict]) -> list[dict]:
+    """The check-ins among stored reflections (checked dicts), oldest first by the day asked:
+    {"on", "yours": {belief: score}, "theirs": {belief: score}}. A summary keeps these."""
+    found = []
+    for d in records_oldest_first:
+        answers = d.get("client_answers") or {}
+        if not ClientAnswers.given_in(answers):
+            continue
+        beliefs, theirs = d.get("beliefs") or {}, answers.get("beliefs") or {}
+        found.append({"on": answers.get("asked_on") or d.get("date", ""),
+                      "yours": {k: (beliefs.get(k) or {}).get("score") for k in BELIEF_KEYS},
+                      "theirs": {k: (theirs.get(k) or {}).get("score") for k in BELIEF_KEYS}})
+    return sorted(found, key=lambda c: c["on"])  # stable: reflections of one day stay in order
 
 
-def client_gaps(reflections: Iterable[Reflection]) -> dict[str, BeliefGap]:
-    """Per belief, every reflection where you scored it and the client answered it."""
+def gaps_of(check_ins: Iterable[dict]) -> dict[str, BeliefGap]:
+    """Per belief, every check-in where you scored it and the client answered it."""
     points: dict[str, list[GapPoint]] = {key: [] for key in BELIEF_KEYS}
-    for r in answered(reflections):
-        on = r.client_answers.asked_on or r.date
+    for c in check_ins:
         for key in BELIEF_KEYS:
-            yours, theirs = r.beliefs[key].score, r.client_answers.beliefs[key].score
+            yours, theirs = c["yours"].get(key), c["theirs"].get(key)
             if yours is not None and theirs is not None:
-                points[key].append(GapPoint(on, yours, theirs))
+                points[key].append(GapPoint(c["on"], yours, theirs))
     return {key: BeliefGap(key, tuple(p)) for key, p in points.items() if p}
 
 

@@ -25,7 +25,8 @@ from coach.store import Store
 from coach.voice import (
     ask_reason,
     check_in_text,
-    client_gaps,
+    check_ins_of,
+    gaps_of,
     gap_sentence,
     portfolio_gaps,
     signed,
@@ -41,6 +42,11 @@ def answered(client_id: str, on: str, yours: int, theirs: dict[str, int], asked:
     for key, score in theirs.items():
         r.client_answers.beliefs[key] = Answer(score, f"{key} in their words")
     return r
+
+
+def client_gaps(reflections):
+    """The gaps as a summary keeps them: from the stored records."""
+    return gaps_of(check_ins_of([r.to_dict() for r in reflections]))
 
 
 def test_gaps_per_belief_with_mean_latest_and_trend():

@@ -337,18 +337,20 @@ class CoachApp(App[int]):
         """Ask what to do about a client whose order-taker signals line up, once
         (see coach.decisions); `always` asks even when no decision is due.
         Returns whether the question was put."""
-        from coach.decisions import decision_call
+        from coach.decisions import call_of
         from coach.store import DamagedHistoryError
 
         client = self.store.client(client_id)
         if client is None or self.store.read_only:
             return False
+        call = call_of(client)  # from the summary the save just brought up to date: no history read
+        if call is None or not (call.due or always):
+            return False
         try:
-            reflections = self.store.reflections(client_id)
-            call = decision_call(client, reflections, self.store.commitments(client_id))
+            reflections = self.store.reflections(client_id)  # the latest one's id, for a "keep" commitment
         except DamagedHistoryError:
             return False
-        if call is None or not (call.due or always):
+        if not reflections:
             return False
         from coach.ui.dialogs.decision import DecisionDialog
 

@@ -17,9 +17,9 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from coach.dates import iso_day, short_date
 from coach.method import Method
 from coach.models import Client, Commitment, Reflection
-from coach.decisions import decision_call
+from coach.decisions import call_of
 from coach.decisions import describe as describe_decision
-from coach.partnership import one_way, series
+from coach.partnership import series
 from coach.textsafe import literal, shorten
 from coach.trends import (
     BeliefTrend,
@@ -215,9 +215,10 @@ class HistoryScreen(CoachAccess, Screen):
         talk = self.client.summary.last_partner_talk
         rows.append(LetterRow("Last partner talk", [], {}, latest=self._day(talk) if talk else "none on record"))
         notes: list[Text] = [Text("Letters: w with them, m mixed, f for them; y yes, p partly, n no.", style="dim")]
-        if why := one_way(points):
+        # the flag and the signals from the summary, as the portfolio and insights read them
+        if why := self.client.summary.partnership.get("one_way"):
             notes.append(Text(f"One-way: {why}.", style="bold"))
-        call = decision_call(self.client, self.reflections, list(self.commitments.values()))
+        call = call_of(self.client)
         if call is not None and call.signals:
             text = Text("Order-taker signals now: " + "; ".join(call.names()) + ".")
             if call.due:

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from coach.dates import iso_day, short_date
 from coach.method import BELIEF_KEYS, Method
 from coach.models import Client
-from coach.partnership import ONE_WAY_AT, LensPoint, one_way
+from coach.partnership import ONE_WAY_AT, latest, summary_points
 from coach.textsafe import literal, shorten
 from coach.trends import HABIT_LOW, habit_sentence, habits, portfolio_averages
 from coach.ui.access import CoachAccess
@@ -116,21 +116,21 @@ class PortfolioScreen(CoachAccess, Screen):
         table.clear()
         flagged = 0
         for client in self.clients:
-            points = [LensPoint("", p.get("reciprocity"), p.get("with_or_for") or "", p.get("objectives_agreed") or "",
-                                p.get("metrics_tracked") or "", "") for p in client.summary.recent_lenses]
-            latest = {name: next((getattr(p, name) for p in reversed(points) if getattr(p, name) not in (None, "")), None)
-                      for name in ("reciprocity", "with_or_for", "objectives_agreed", "metrics_tracked")}
-            recip = latest["reciprocity"]
+            part = client.summary.partnership
+            points = summary_points(part)
+            last = {name: latest(points, name) for name in ("reciprocity", "with_or_for", "objectives_agreed",
+                                                            "metrics_tracked")}
+            recip = last["reciprocity"]
             cares = Text("–" if recip is None else f"{recip}!" if recip <= HABIT_LOW else str(recip), justify="center")
             if recip is not None and recip <= HABIT_LOW:
                 cares.stylize("bold reverse")
             talk = iso_day(client.summary.last_partner_talk)
-            flag = one_way(points) if points else None
-            flagged += flag is not None
+            flag = part.get("one_way")
+            flagged += bool(flag)
             table.add_row(
                 literal(shorten(client.name, 16)), cares,
-                Text({"with": "with", "mixed": "betw.", "for": "for"}.get(latest["with_or_for"] or "", "–")),
-                Text(latest["objectives_agreed"] or "–"), Text(latest["metrics_tracked"] or "–"),
+                Text({"with": "with", "mixed": "betw.", "for": "for"}.get(last["with_or_for"] or "", "–")),
+                Text(last["objectives_agreed"] or "–"), Text(last["metrics_tracked"] or "–"),
                 Text(short_date(talk, self.coach.today) if talk else "none"),
                 Text("one-way", style="bold reverse") if flag else Text(""),
                 key=client.id,

@@ -210,8 +210,7 @@ class TermsScreen(CoachAccess, Screen[bool]):
         client.objectives = objectives
         today = self.coach.today.isoformat()
         for metric in metrics:
-            if metric.current and (not metric.history or metric.history[-1].value != metric.current):
-                metric.record(metric.current, today)
+            metric.record(metric.current, today)  # dated when it changed; the same value is not kept twice
         client.metrics = metrics
         client.our_objective, client.to_share = ours, share
         if self.coach.guarded_save(lambda: store.save_client(client), what="The terms"):
