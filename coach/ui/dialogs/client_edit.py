@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from coach.models import Client
 from coach.schema import NAME_MAX, too_long
 from coach.ui.access import CoachAccess
+from coach.ui.dialogs.form import FormDialog, form_buttons
 from coach.ui.settle import settle
 from coach.ui.widgets.fields import NoteArea, TextField
 
 
-class ClientEditDialog(CoachAccess, ModalScreen[Client | None]):
+class ClientEditDialog(FormDialog, CoachAccess, ModalScreen[Client | None]):
     """Edit a client's name, organisation and notes; dismissed with the saved client."""
 
     BINDINGS = [
@@ -38,39 +38,25 @@ class ClientEditDialog(CoachAccess, ModalScreen[Client | None]):
                 yield TextField(self.client.organisation, id="organisation")
                 yield Label("Notes: who they are, how they like to work")
                 yield NoteArea(self.client.notes, id="notes")
-                yield Static("", id="problem", classes="problem")
-            with Horizontal(classes="buttons"):
-                # Text, not str: a Button label parses markup, and "[ctrl+s]" must stay as typed
-                yield Button(Text("Save [ctrl+s]"), variant="primary", id="save")
-                yield Button(Text("Cancel [ctrl+l]"), id="cancel")
+                yield Static("", id="problem", classes="problem")  # in the scroll, under the notes
+            yield from form_buttons(problem=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#name", Input))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
-
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            await self.action_save()
-        else:
-            self.action_cancel()
-
     async def action_save(self) -> None:
         await settle(self.app)
         name = self.query_one("#name", TextField).kept_value.strip()
         if not name:
-            self.query_one("#problem", Static).update("A client needs a name.")
-            self.query_one("#name", Input).focus()
+            self.say("A client needs a name.", "name")
             return
         organisation = self.query_one("#organisation", TextField).kept_value.strip()
         notes = self.query_one("#notes", NoteArea).kept_text
         problem = (too_long("the name", name, NAME_MAX) or too_long("the organisation", organisation, NAME_MAX)
                    or too_long("the notes", notes))
         if problem:
-            self.query_one("#problem", Static).update(problem)
+            self.say(problem)
             return
         store = self.coach.store
         client = store.client(self.client.id) or self.client  # the freshest copy, so nothing else is undone

@@ -9,15 +9,16 @@ from datetime import timedelta
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from coach.decisions import CHOICE_NAMES, DecisionCall
 from coach.models import Commitment, Decision
 from coach.schema import too_long
 from coach.textsafe import literal, shorten
 from coach.ui.access import CoachAccess
+from coach.ui.dialogs.form import FormDialog, form_buttons
 from coach.ui.settle import settle
 from coach.ui.widgets.choices import Choices, Option
 from coach.ui.widgets.fields import TextField
@@ -34,7 +35,7 @@ SECOND = {
 }
 
 
-class DecisionDialog(CoachAccess, ModalScreen[Decision | None]):
+class DecisionDialog(FormDialog, CoachAccess, ModalScreen[Decision | None]):
     """`save(decision, commitment)` logs it and says whether it could; the dialog
     stays open when it could not, so nothing typed is lost. Dismissed with the
     decision, or None when put off (the question comes back next time)."""
@@ -69,10 +70,7 @@ class DecisionDialog(CoachAccess, ModalScreen[Decision | None]):
             yield TextField("", id="reason", compact=True, placeholder="the reason, in a line")
             yield Label(SECOND["keep"][0], classes="field-label", id="second-label")
             yield TextField("", id="second", compact=True, placeholder=SECOND["keep"][1])
-            yield Static("", id="problem", classes="problem")
-            with Horizontal(classes="buttons"):
-                yield Button(Text("Decide [ctrl+s]"), variant="primary", id="save")
-                yield Button(Text("Not now [ctrl+l]"), id="cancel")
+            yield from form_buttons("Decide", "Not now")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -83,37 +81,23 @@ class DecisionDialog(CoachAccess, ModalScreen[Decision | None]):
         self.query_one("#second-label", Label).update(label)
         self.query_one("#second", TextField).placeholder = hint
 
-    def on_input_submitted(self, event) -> None:
-        event.stop()
-        self.focus_next()
-
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            await self.action_save()
-        else:
-            self.action_cancel()
-
-    def _say(self, problem: str, widget: str) -> None:
-        self.query_one("#problem", Static).update(Text(problem))
-        self.query_one(f"#{widget}").focus()
-
     async def action_save(self) -> None:
         await settle(self.app)
         choice = self.query_one("#choice", Choices).value
         if choice not in CHOICE_NAMES:
-            self._say("Choose 1, 2 or 3 first.", "choice")
+            self.say("Choose 1, 2 or 3 first.", "choice")
             return
         reason = self.query_one("#reason", TextField).kept_value.strip()
         second = self.query_one("#second", TextField).kept_value.strip()
         if not reason:
-            self._say("Say why in a line: it is what you will read when you look back.", "reason")
+            self.say("Say why in a line: it is what you will read when you look back.", "reason")
             return
         for what, text, field in (("the reason", reason, "reason"), (SECOND[choice][0].lower(), second, "second")):
             if problem := too_long(what, text):
-                self._say(problem, field)
+                self.say(problem, field)
                 return
         if choice == "keep" and not second:
-            self._say("Name the action aimed at the partnership.", "second")
+            self.say("Name the action aimed at the partnership.", "second")
             return
         today = self.coach.today
         decision = Decision(on=today.isoformat(), choice=choice, reason=reason, signals=sorted(self.call.signals))

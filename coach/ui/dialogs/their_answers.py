@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Label
 
 from coach.dates import DateError, parse_date, short_date
 from coach.method import Method
@@ -18,13 +18,14 @@ from coach.models import Answer, ClientAnswers
 from coach.schema import too_long
 from coach.textsafe import literal, shorten
 from coach.ui.access import CoachAccess
+from coach.ui.dialogs.form import FormDialog, form_buttons
 from coach.ui.settle import settle
 from coach.ui.widgets.fields import TextField
 
 BOTH_WAYS = "both_ways"
 
 
-class TheirAnswersDialog(CoachAccess, ModalScreen[ClientAnswers | None]):
+class TheirAnswersDialog(FormDialog, CoachAccess, ModalScreen[ClientAnswers | None]):
     """The client's score (1-5, or blank) and words for each belief and for
     "do we care about each other's business?", and the day they were asked.
     `save(answers)` keeps them and says whether it could: the dialog stays
@@ -69,29 +70,12 @@ class TheirAnswersDialog(CoachAccess, ModalScreen[ClientAnswers | None]):
                                     compact=True, restrict=r"[1-5]?", max_length=1, classes="answer-score")
                     yield TextField(answer.words, id=f"{key}-words", compact=True, classes="answer-words",
                                     placeholder="what they wrote or said")
-            yield Static("", id="problem", classes="problem")
-            with Horizontal(classes="buttons"):
-                yield Button(Text("Save [ctrl+s]"), variant="primary", id="save")
-                yield Button(Text("Cancel [ctrl+l]"), id="cancel")
+            yield from form_buttons()
         yield Footer()
 
     def on_mount(self) -> None:
         first = f"#{self.focus_key}-score" if self.focus_key else "#known-score"
         self.set_focus(self.query_one(first, Input))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
-
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            await self.action_save()
-        else:
-            self.action_cancel()
-
-    def _say(self, problem: str, field: str) -> None:
-        self.query_one("#problem", Static).update(Text(problem))
-        self.query_one(f"#{field}", Input).focus()
 
     async def action_save(self) -> None:
         await settle(self.app)
@@ -101,7 +85,7 @@ class TheirAnswersDialog(CoachAccess, ModalScreen[ClientAnswers | None]):
             score_text = self.query_one(f"#{key}-score", TextField).kept_value.strip()
             words = self.query_one(f"#{key}-words", TextField).kept_value.strip()
             if problem := too_long(f"what they said about “{name}”", words):
-                self._say(problem, f"{key}-words")
+                self.say(problem, f"{key}-words")
                 return
             answer = Answer(int(score_text) if score_text in ("1", "2", "3", "4", "5") else None, words)
             if key == BOTH_WAYS:
@@ -113,10 +97,10 @@ class TheirAnswersDialog(CoachAccess, ModalScreen[ClientAnswers | None]):
             try:
                 asked = parse_date(typed, today, past=True) if typed else self.asked_by_default
             except DateError as exc:
-                self._say(f"Asked on: {exc}", "asked_on")
+                self.say(f"Asked on: {exc}", "asked_on")
                 return
             if asked > today:
-                self._say(f"Asked on: {short_date(asked, today)} is still to come; when did you ask them?", "asked_on")
+                self.say(f"Asked on: {short_date(asked, today)} is still to come; when did you ask them?", "asked_on")
                 return
             result.asked_on = asked.isoformat()
         if self.save(result):
