@@ -279,3 +279,62 @@ async def test_the_terms_open_at_the_top_with_the_first_field_in_view(tmp_path):
         assert body.max_scroll_y > 0 and body.scroll_y == 0
         assert app.screen.focused.value == "Objective 0"
         assert app.screen.focused.region.y >= body.region.y
+
+
+async def test_what_is_typed_in_a_dialog_is_not_dropped_without_asking(tmp_path):
+    """Found by the hostile pass: Esc (and ctrl+q) threw away a typed reason."""
+    from coach.ui.dialogs.confirm import ConfirmDialog
+    from coach.ui.dialogs.their_answers import TheirAnswersDialog
+
+    data = tmp_path / "data"
+    ana = seed(data)
+    app = make_app(Store.open(data), TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screen(pilot, HistoryScreen(ana))
+        await pilot.press("d")
+        await wait_for(pilot, DecisionDialog)
+        await pilot.pause()
+        await pilot.press("1")
+        await keys(pilot, "half a reason")
+        for leave in ("escape", "ctrl+l", "ctrl+q"):
+            await pilot.press(leave)
+            await wait_for(pilot, ConfirmDialog)
+            await pilot.press("n")  # keep it
+            await pilot.pause()
+            assert isinstance(app.screen, DecisionDialog), leave
+            assert app.screen.query_one("#reason").kept_value == "half a reason"
+        await pilot.press("escape")
+        await wait_for(pilot, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen) and client_doc(data, ana)["decisions"] == []
+        # nothing typed: Cancel closes at once
+        await pilot.press("t")
+        await wait_for(pilot, TheirAnswersDialog)
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.is_running
+
+
+async def test_ctrl_q_on_changed_terms_asks_first(tmp_path):
+    from coach.ui.dialogs.confirm import ConfirmDialog
+
+    data = tmp_path / "data"
+    ana = seed(data)
+    app = make_app(Store.open(data), TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screen(pilot, TermsScreen(ana))
+        await pilot.pause()
+        await keys(pilot, "x")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, TermsScreen) and app.is_running
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert not app.is_running

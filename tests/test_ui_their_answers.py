@@ -13,6 +13,7 @@ from pathlib import Path
 from textual.widgets import Static
 
 from coach.store import Store
+from coach.ui.dialogs.confirm import ConfirmDialog
 from coach.ui.dialogs.their_answers import TheirAnswersDialog
 from coach.ui.run import make_app
 from coach.ui.screens.agenda import CheckInScreen
@@ -93,6 +94,8 @@ async def test_an_asked_date_still_to_come_is_refused_and_nothing_is_lost(tmp_pa
         assert "still to come" in str(app.screen.query_one("#problem", Static).content)
         assert app.screen.query_one("#known-score").value == "3"  # what was typed is still there
         await pilot.press("ctrl+l")
+        await wait_for(pilot, ConfirmDialog)  # typed and not saved: asked before it goes
+        await pilot.press("y")
         await wait_for(pilot, HistoryScreen)
     assert stored_reflection(data, client_id)["client_answers"]["asked_on"] == ""
 

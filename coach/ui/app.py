@@ -394,6 +394,10 @@ class CoachApp(App[int]):
             # quitting would drop words that are on no disk: ask first
             self.screen.ask_before_leaving(then=lambda: self.exit(0))
             return
+        leave = getattr(self.screen, "leave_if_agreed", None)
+        if leave is not None:
+            leave(lambda: self.exit(0))  # a dialog or the terms, with words typed and not saved: asks first
+            return
         self.exit(0)
 
     def hang_up(self) -> None:

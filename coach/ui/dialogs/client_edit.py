@@ -65,6 +65,3 @@ class ClientEditDialog(FormDialog, CoachAccess, ModalScreen[Client | None]):
         client.notes = notes
         if self.coach.guarded_save(lambda: store.save_client(client), what="The client"):
             self.dismiss(client)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -111,6 +111,3 @@ class DecisionDialog(FormDialog, CoachAccess, ModalScreen[Decision | None]):
             decision.lesson = second
         if self.save(decision, commitment):
             self.dismiss(decision)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -1,5 +1,6 @@
 """What every dialog of fields shares: a problem line, a Save and a Cancel
-button, Enter in a field moving on, and problems said in words."""
+button, Enter in a field moving on, problems said in words, and a question
+before what was typed is dropped (Cancel, Esc, or ctrl+q: see CoachApp.action_quit)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,49 @@ def form_buttons(save: str = "Save", cancel: str = "Cancel", *, problem: bool = 
 
 
 class FormDialog:
-    """Mixed into a ModalScreen that has `action_save` and `action_cancel` and a
-    `#problem` line (from form_buttons, or its own)."""
+    """Mixed into a ModalScreen that has `action_save` and a `#problem` line (from
+    form_buttons, or its own); Cancel dismisses it with None."""
+
+    _opened: tuple = ()
+
+    def on_mount(self) -> None:
+        # Textual calls this beside the subclass's own on_mount; no key has reached a field yet
+        self._opened = self._fields()
+
+    def _fields(self) -> tuple:
+        from coach.ui.widgets.choices import Choices
+        from coach.ui.widgets.fields import NoteArea, TextField
+
+        values = []
+        for widget in self.query("TextField, NoteArea, Choices"):
+            if isinstance(widget, TextField):
+                values.append(widget.kept_value)
+            elif isinstance(widget, NoteArea):
+                values.append(widget.kept_text)
+            elif isinstance(widget, Choices):
+                values.append(widget.value)
+        return tuple(values)
+
+    def typed(self) -> bool:
+        """Whether anything differs from how the dialog opened."""
+        return bool(self._opened) and self._fields() != self._opened
+
+    def action_cancel(self) -> None:
+        self.leave_if_agreed(lambda: self.dismiss(None))
+
+    def leave_if_agreed(self, then) -> None:
+        """Run `then`, once the user agrees to drop what was typed (if anything was)."""
+        if not self.typed():
+            then()
+            return
+        from coach.ui.dialogs.confirm import ConfirmDialog
+
+        def answered(drop: bool | None) -> None:
+            if drop:
+                then()
+
+        self.app.push_screen(ConfirmDialog("Discard what you typed?", "Nothing typed here has been saved.",
+                                           "Discard"), answered)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

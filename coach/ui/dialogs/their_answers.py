@@ -105,6 +105,3 @@ class TheirAnswersDialog(FormDialog, CoachAccess, ModalScreen[ClientAnswers | No
             result.asked_on = asked.isoformat()
         if self.save(result):
             self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -218,13 +218,17 @@ class TermsScreen(CoachAccess, Screen[bool]):
             self.dismiss(True)
 
     def action_cancel(self) -> None:
-        if self.values() == self._initial:
-            self.dismiss(False)
+        self.leave_if_agreed(lambda: self.dismiss(False))
+
+    def leave_if_agreed(self, then) -> None:
+        """Run `then` once the user agrees to drop unsaved changes, if there are any (Cancel, ctrl+q)."""
+        if self.client is None or self.values() == self._initial:
+            then()
             return
 
         def answered(discard: bool | None) -> None:
             if discard:
-                self.dismiss(False)
+                then()
 
         self.coach.push_screen(
             ConfirmDialog("Discard your changes?", "The terms typed here have not been saved.", "Discard"), answered
