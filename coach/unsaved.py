@@ -73,6 +73,23 @@ def save_draft_elsewhere(draft: Draft, client_name: str, path: Path) -> Path:
     return write_new_private_file(path, text.encode("utf-8"))
 
 
+def save_words_somewhere(what: str, words: dict[str, str], data_dir: Path) -> Path | None:
+    """Words typed in a dialog or the terms and not saved, when the terminal went away:
+    a new private file in the first fallback folder that takes it. Best effort; nobody
+    is there to ask."""
+    document = {"format": "coach-unsaved-words", "what": what, "words": words}
+    payload = (valid_unicode(json.dumps(document, ensure_ascii=False, indent=2)) + "\n").encode("utf-8")
+    for folder in fallback_folders(data_dir):
+        for _ in range(3):  # a fresh random name if one was taken
+            try:
+                return write_new_private_file(suggested_path(folder), payload)
+            except FileExistsError:
+                continue
+            except OSError:
+                break
+    return None
+
+
 def why_not(exc: OSError, path: Path) -> str:
     import errno
 

@@ -338,3 +338,34 @@ async def test_ctrl_q_on_changed_terms_asks_first(tmp_path):
         await pilot.press("y")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_a_dropped_connection_keeps_a_dialogs_typed_words_in_a_private_file(tmp_path, monkeypatch):
+    """A reason typed in the decision dialog is on no disk until Decide: a hang-up writes it out."""
+    import os
+    import stat
+
+    import coach.ui.app as app_module
+
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr(app_module.threading, "Timer", lambda *a, **k: type("T", (), {"start": lambda self: None})())
+    data = tmp_path / "data"
+    ana = seed(data)
+    app = make_app(Store.open(data), TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screen(pilot, HistoryScreen(ana))
+        await pilot.press("d")
+        await wait_for(pilot, DecisionDialog)
+        await pilot.pause()
+        await pilot.press("2")
+        await keys(pilot, "They stopped returning calls")
+        app.hang_up()
+        await pilot.pause()
+    (kept,) = home.glob("coach-unsaved-*.json")
+    assert stat.S_IMODE(os.stat(kept).st_mode) == 0o600
+    doc = json.loads(kept.read_text())
+    assert doc["format"] == "coach-unsaved-words" and doc["what"] == "DecisionDialog"
+    assert doc["words"]["choice"] == "exit" and doc["words"]["reason"] == "They stopped returning calls"

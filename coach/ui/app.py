@@ -405,10 +405,20 @@ class CoachApp(App[int]):
         try:
             for screen in self.save_open_drafts():
                 screen.save_draft_somewhere()  # no one to ask: a private file beside the data
+            self._keep_typed_words()
         finally:
             # the drafts are on disk; if shutting down a dead terminal stalls, leave anyway
             threading.Timer(HANGUP_GRACE_SECONDS, os._exit, args=(0,)).start()
             self.exit(0)
+
+    def _keep_typed_words(self) -> None:
+        """Words typed in a dialog or the terms and not saved go to a private file (unsaved.save_words_somewhere)."""
+        from coach.unsaved import save_words_somewhere
+
+        for screen in self.screen_stack:
+            words = getattr(screen, "typed_words", lambda: {})()
+            if words:
+                save_words_somewhere(type(screen).__name__, words, self.store.data_dir)
 
     def guarded_save(self, save, *, what: str) -> bool:
         """Run a store write; tell the user plainly if it could not happen."""

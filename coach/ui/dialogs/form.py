@@ -48,6 +48,14 @@ class FormDialog:
         """Whether anything differs from how the dialog opened."""
         return bool(self._opened) and self._fields() != self._opened
 
+    def typed_words(self) -> dict[str, str]:
+        """What is typed here, by field, when it differs from how the dialog opened ({} when not):
+        kept in a private file if the terminal goes away (CoachApp.hang_up)."""
+        if not self.typed():
+            return {}
+        return {widget.id or str(n): str(value) for n, (widget, value)
+                in enumerate(zip(self.query("TextField, NoteArea, Choices"), self._fields())) if value}
+
     def action_cancel(self) -> None:
         self.leave_if_agreed(lambda: self.dismiss(None))
 

@@ -220,6 +220,15 @@ class TermsScreen(CoachAccess, Screen[bool]):
     def action_cancel(self) -> None:
         self.leave_if_agreed(lambda: self.dismiss(False))
 
+    def typed_words(self) -> dict[str, str]:
+        """The terms as typed, when they differ from how they opened ({} when not)."""
+        if self.client is None or self.values() == self._initial:
+            return {}
+        objectives, metrics, ours, share = self.values()
+        words = {f"objective {n}": o for n, o in enumerate(objectives, start=1)}
+        words |= {f"metric {n}": f"{m.name}: target {m.target}, now {m.current}" for n, m in enumerate(metrics, start=1)}
+        return words | {"your objective": ours, "to share": share}
+
     def leave_if_agreed(self, then) -> None:
         """Run `then` once the user agrees to drop unsaved changes, if there are any (Cancel, ctrl+q)."""
         if self.client is None or self.values() == self._initial:
