@@ -130,8 +130,9 @@ def literal(text: str, style: str = "", *, keep_newlines: bool = False) -> Text:
     return Text(visible(text, keep_newlines=keep_newlines), style=style)
 
 
-def shorten(text: str, width: int) -> str:
-    """Fit `text` into `width` terminal cells (CJK and emoji take two)."""
+def shorten(text: str, width: int, *, keep: int = 0) -> str:
+    """Fit `text` into `width` terminal cells (CJK and emoji take two), cut at a word
+    when that keeps most of the room, and never fewer than `keep` cells of it."""
     text = visible(text)
     if cell_len(text) <= width:
         return text
@@ -141,6 +142,7 @@ def shorten(text: str, width: int) -> str:
     if head and rest and not rest[0].isspace() and not head[-1].isspace():
         # mid-word: end at the last whole word, unless that throws away most of the room
         space = head.rstrip().rfind(" ")
-        if space >= (width - 1) * 0.6:
+        kept = cell_len(head[:space]) if space > 0 else 0  # cells, not characters: "東京" is four
+        if kept >= max((width - 1) * 0.6, min(keep, width - 1)):
             head = head[:space]
     return head.rstrip(" ,;:·—-") + "…"

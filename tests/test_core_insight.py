@@ -226,6 +226,13 @@ def test_shorten():
     assert shorten("a longer line", 6) == "a lon…"
     assert shorten("\x1b[31m", 3) == "␛[…"
     assert len(shorten("x" * 50, 10)) == 10
+    # a cut at a word keeps most of the room, measured in cells: "東京東京" is eight of thirteen
+    assert shorten("東京東京 abcdefghij", 14) == "東京東京…"
+    assert shorten("Ann Lee (Acme and partners)", 20) == "Ann Lee (Acme and…"
+    # `keep`: never fewer than that many cells, even where the last word starts early
+    long_name = "Priya Raman Logistics (Harbourfreightlogistics)"
+    assert shorten(long_name, 30) == "Priya Raman Logistics…"
+    assert shorten(long_name, 30, keep=25) == "Priya Raman Logistics (Harbou…"
 
 
 # -- the last partner talk, carried forward --------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.cells import cell_len, chop_cells
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from coach.dates import describe, iso_day
 from coach.models import Client
-from coach.textsafe import literal, shorten, visible
+from coach.textsafe import literal, shorten
 from coach.ui.access import CoachAccess
 from coach.ui.dialogs.new_client import NewClientDialog
 from coach.ui.widgets.fields import TextField
@@ -78,10 +78,7 @@ class ClientPicker(CoachAccess, ModalScreen[Client | None]):
         room = width - cell_len(when) - 2
         if room < 12:  # too narrow for both on one line: the date goes under the name
             return literal(shorten(client.label, max(width, 1)), "bold").append(f"\n{when}", style="dim")
-        name = shorten(client.label, room)
-        if cell_len(name) < min(PICKER_NAME_MIN, room) and cell_len(visible(client.label)) > room:
-            # a cut at a word left too little to tell clients apart: cut mid-word instead
-            name = chop_cells(visible(client.label), room - 1)[0] + "…"
+        name = shorten(client.label, room, keep=PICKER_NAME_MIN)  # enough of it to tell clients apart
         text = literal(name, "bold")
         text.append(" " * (width - cell_len(name) - cell_len(when)) + when, style="dim")
         return text
