@@ -561,12 +561,12 @@ class Store:
         """Log a decision on the client; "keep" may bring a commitment aimed at the
         partnership, "let_go" archives the client. The commitment goes first: a
         decision is never logged pointing at a commitment that was not saved."""
-        client = self._require_client(client_id)
+        self._require_client(client_id)  # a decision about nobody is refused before anything is written
         if commitment is not None and commitment.action.strip():
             commitment.client_id = client_id
             self.save_commitment(commitment)
             decision.commitment_id = commitment.id
-        client = self._require_client(client_id)  # fresh: the summary moved with the commitment
+        client = self._require_client(client_id)  # read after the commitment: its summary moved with it
         client.decisions.append(decision)
         if decision.choice == "let_go":
             client.archived = True
