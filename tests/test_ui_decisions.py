@@ -369,3 +369,24 @@ async def test_a_dropped_connection_keeps_a_dialogs_typed_words_in_a_private_fil
     doc = json.loads(kept.read_text())
     assert doc["format"] == "coach-unsaved-words" and doc["what"] == "DecisionDialog"
     assert doc["words"]["choice"] == "exit" and doc["words"]["reason"] == "They stopped returning calls"
+
+
+async def test_a_focused_one_row_field_shows_in_sixteen_colours(tmp_path):
+    """Found by the hostile pass: in 16 colours a focused field of the decision dialog showed only its cursor."""
+    data = tmp_path / "data"
+    ana = seed(data)
+    app = make_app(Store.open(data), TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.theme == "ansi-dark" or "ansi" in app.pseudo_classes
+        await open_screen(pilot, HistoryScreen(ana))
+        await pilot.press("d")
+        await wait_for(pilot, DecisionDialog)
+        await pilot.pause()
+        await pilot.press("1")  # on to the reason
+        await pilot.pause()
+        focused = app.screen.focused
+        assert focused.id == "reason"
+        style = focused.rich_style
+        assert style.bold and style.underline
+        other = app.screen.query_one("#second")
+        assert not other.rich_style.underline
