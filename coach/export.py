@@ -51,15 +51,21 @@ def match_client(clients: list[dict[str, Any]], name: str) -> dict[str, Any]:
     wanted = name.strip().casefold()
     if not wanted:
         raise ValueError("Give part of a client's name after --client.")
-    exact = [c for c in clients if str(c.get("name", "")).casefold() == wanted]
+    # "Name (Organisation)", as the candidates are listed, picks one of two clients of the same name
+    labelled = [c for c in clients if Client.from_dict(c).label.casefold() == wanted]
+    exact = labelled or [c for c in clients if str(c.get("name", "")).casefold() == wanted]
     found = exact or [c for c in clients if str(c.get("name", "")).casefold().startswith(wanted)]
     if len(found) == 1:
         return found[0]
     if not found:
         names = ", ".join(sorted(str(c.get("name", "")) for c in clients)) or "none yet"
         raise ValueError(f"No client is called “{name}”; the clients are: {names}.")
-    labels = ", ".join(Client.from_dict(c).label for c in found)
-    raise ValueError(f"“{name}” could be any of: {labels}. Type more of the name.")
+    labels = [Client.from_dict(c).label for c in found]
+    if len(set(labels)) < len(labels):
+        raise ValueError(f"More than one client is called “{labels[0]}”; give one an organisation or another "
+                         "name in the client list (e), then choose it as Name (Organisation).")
+    raise ValueError(f"“{name}” could be any of: {', '.join(labels)}. Type more of the name, "
+                     "or the name with the organisation as listed.")
 
 
 def filter_document(

@@ -278,3 +278,17 @@ def test_an_unfinished_reflection_can_be_kept_in_a_private_file_elsewhere(tmp_pa
         write_private_file(path, b"again")
     write_private_file(path, b"again", replace=True)
     assert path.read_bytes() == b"again"
+
+
+def test_two_clients_of_one_name_are_told_apart_by_the_organisation():
+    """Found by the hostile pass: a new Marcus Bell beside an archived one could not be chosen at all."""
+    doc = {"clients": [{"id": "1", "name": "Marcus Bell", "organisation": "Brightwater"},
+                       {"id": "2", "name": "Marcus Bell"}], "drafts": []}
+    with pytest.raises(ValueError, match=r"any of: Marcus Bell \(Brightwater\), Marcus Bell\. .*organisation as listed"):
+        filter_document(doc, client="marcus")
+    # each as it is listed: the name with its organisation, or the bare name of the one without
+    assert filter_document(doc, client="Marcus Bell (Brightwater)")["clients"][0]["id"] == "1"
+    assert filter_document(doc, client="marcus bell")["clients"][0]["id"] == "2"
+    twins = {"clients": [{"id": "1", "name": "Jo"}, {"id": "2", "name": "Jo"}], "drafts": []}
+    with pytest.raises(ValueError, match="More than one client is called “Jo”"):
+        filter_document(twins, client="jo")
