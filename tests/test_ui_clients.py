@@ -15,6 +15,7 @@ from coach.models import Metric, Reading
 from coach.store import Store
 from coach.ui.dialogs.client_edit import ClientEditDialog
 from coach.ui.dialogs.confirm import ConfirmDialog
+from coach.ui.dialogs.new_client import NewClientDialog
 from coach.ui.run import make_app
 from coach.ui.screens.agenda import AgendaScreen
 from coach.ui.screens.clients import ClientsScreen
@@ -326,3 +327,30 @@ async def test_the_agenda_is_never_written_through_a_planted_link(tmp_path, monk
     assert elsewhere.read_text(encoding="utf-8") == "theirs"
     assert (work / "agenda-ana-lima-2026-11-23.md").is_symlink()
     assert any(note.startswith("The agenda was not saved") for note in notes)
+
+
+async def test_a_new_client_named_like_an_archived_one_is_warned_of_first(tmp_path):
+    """The hostile pass added a second Marcus Bell without seeing the archived first one."""
+    with Store.open(tmp_path / "data") as store:
+        old = store.add_client("Marcus Bell", "Northwind", on=date(2025, 1, 6))
+        store.set_archived(old.id, True)
+    store = Store.open(tmp_path / "data")
+    app = make_app(store, TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screen(pilot, ClientsScreen())
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"marcus bell", "ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, NewClientDialog), "the warning keeps the dialog open"
+        problem = str(app.screen.query_one("#problem", Static).render())
+        assert "archived client called Marcus Bell (Northwind)" in problem
+        with Store.open(tmp_path / "data", read_only=True) as saved:
+            assert len(saved.clients(include_archived=True)) == 1, "nothing is added on the first Create"
+        await pilot.press("ctrl+n")  # told, and adding them anyway
+        await pilot.pause()
+        assert isinstance(app.screen, ClientsScreen)
+    store.close()
+    with Store.open(tmp_path / "data", read_only=True) as saved:
+        names = sorted((c.name, c.archived) for c in saved.clients(include_archived=True))
+    assert names == [("Marcus Bell", True), ("marcus bell", False)]

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from coach.textsafe import shorten
 from coach.models import Client
 from coach.schema import NAME_MAX, too_long
 from coach.ui.access import CoachAccess
@@ -26,6 +27,8 @@ class NewClientDialog(CoachAccess, ModalScreen[Client | None]):
     def __init__(self, name: str = "") -> None:
         super().__init__()
         self.initial_name = name
+        # the name and organisation a same-name warning was shown for: Create again adds it
+        self.warned_for: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -63,12 +66,31 @@ class NewClientDialog(CoachAccess, ModalScreen[Client | None]):
         if problem:
             self.query_one("#problem", Static).update(problem)
             return
+        twin = self.same_name(name, organisation)
+        if twin is not None and self.warned_for != (name, organisation):
+            self.warned_for = (name, organisation)
+            self.query_one("#problem", Static).update(twin)
+            return
         created: list[Client] = []
         if self.coach.guarded_save(
             lambda: created.append(self.coach.store.add_client(name, organisation, on=self.coach.today)),
             what="The client",
         ):
             self.dismiss(created[0])
+
+    def same_name(self, name: str, organisation: str) -> str | None:
+        """A sentence when a client of this name is kept already, most of all an archived one,
+        who would otherwise be added twice without the user seeing the first."""
+        key = name.casefold()
+        twins = [c for c in self.coach.store.clients(include_archived=True) if c.name.strip().casefold() == key]
+        if not twins:
+            return None
+        archived = [c for c in twins if c.archived]
+        shown = twins[0] if not archived else archived[0]
+        where = "an archived client" if shown.archived else "a client"
+        hint = "; a on the clients screen restores them" if shown.archived else ""
+        return (f"There is {where} called {shorten(shown.label, 40)} already{hint}. "
+                "Press Create again to add another.")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
