@@ -20,6 +20,7 @@ What keeps the pictures stable from run to run and machine to machine:
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 from datetime import date
@@ -91,10 +92,14 @@ def coach_app(store: Store):
     system = app.console.color_system
     if system != "truecolor":
         app.export_screenshot = _export_as_seen(app, SYSTEMS[system])
+    elif os.environ.get("NO_COLOR"):
+        # without colour, runs of one look were cut into segments differently
+        # depending on what ran before in the process: joined, they compare alike
+        app.export_screenshot = _export_as_seen(app, None)
     return app
 
 
-def _export_as_seen(app, system: ColorSystem):
+def _export_as_seen(app, system: ColorSystem | None):
     """Textual's export_screenshot, with colours brought down to what the terminal
     can show: Textual always exports in truecolour, so a 256-colour run would
     otherwise look exactly like a truecolour one."""
@@ -107,10 +112,20 @@ def _export_as_seen(app, system: ColorSystem):
         )
         update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens, simplify=simplify)
         console.print(update)
-        console._record_buffer[:] = [_downgrade(segment, system) for segment in console._record_buffer]
+        if system is None:
+            console._record_buffer[:] = Segment.simplify(_plain(segment) for segment in console._record_buffer)
+        else:
+            console._record_buffer[:] = [_downgrade(segment, system) for segment in console._record_buffer]
         return console.export_svg(title=title or app.title)
 
     return export_screenshot
+
+
+def _plain(segment: Segment) -> Segment:
+    """The segment as the eye sees it: its look without the meta (click handlers, links)."""
+    if segment.style is None or segment.control:
+        return segment
+    return Segment(segment.text, Style.parse(str(segment.style)), segment.control)
 
 
 def _downgrade(segment: Segment, system: ColorSystem) -> Segment:
