@@ -28,7 +28,7 @@ try:
 except ImportError:  # a platform it has no build for: the standard library, slower
     orjson = None
 
-from coach.safety import DIR_MODE, make_private_dirs
+from coach.safety import make_private_dirs
 from coach.textsafe import valid_unicode, valid_unicode_tree
 
 FILE_MODE = 0o600

@@ -55,7 +55,6 @@ from coach.decisions import rows_of_records, signals_now
 from coach.models import Client, ClientSummary, Commitment, Decision, Draft, Reflection, as_written, from_checked, now_stamp
 from coach.partnership import RECENT, one_way, series_of_records, trend
 from coach.safety import (
-    DIR_MODE,
     UnsafePathError,
     check_data_dir,
     check_parents,
@@ -87,7 +86,6 @@ from coach.storage import (
     describe_os_error,
     dump_json,
     file_stamp,
-    read_file_bytes,
 )
 from coach.textsafe import valid_unicode
 from coach.voice import check_ins_of
@@ -834,7 +832,6 @@ class Store:
         carries on without what it cannot read; a reader leaves it alone and
         skips it.
         """
-        path = self.data_dir / DRAFTS_FILE
         try:
             data = self._drafts.storage.read()
         except DataFileError as exc:

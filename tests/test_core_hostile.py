@@ -9,14 +9,12 @@ stale summary never repaired.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import shutil
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest

@@ -3,7 +3,6 @@ other users on this machine, a copy of the tree), each reproduced here first."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys

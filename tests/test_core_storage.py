@@ -19,7 +19,6 @@ import pytest
 from helpers.core_support import commitment, reflection
 
 import coach.backups as backups_module
-import coach.store as store_module
 from coach.lock import DataLock
 from coach.models import Draft
 from coach.storage import (
