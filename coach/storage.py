@@ -17,7 +17,7 @@ import os
 import re
 import shlex
 import stat
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -125,19 +125,32 @@ def _pieces_of(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
 
 def _write_temp(path: Path, payload: bytes | Iterable[bytes]) -> Path:
     """A new file beside `path` holding `payload`, fsynced: random name, created
-    with O_EXCL|O_NOFOLLOW (tempfile.mkstemp), mode 0600."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(name)
-    try:
+    with O_EXCL|O_NOFOLLOW, mode 0600.
+
+    The name is chosen before the file is made, so a hang-up that lands just as
+    it is created (inside tempfile.mkstemp it could not be caught) still finds
+    the name to remove; it is random, so nothing another user put there is it."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+        made = False
         try:
-            _write_all(fd, payload)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except BaseException:
-        _unlink_quietly(tmp)
-        raise
-    return tmp
+            try:
+                fd = os.open(tmp, flags, FILE_MODE)
+            except FileExistsError:
+                continue  # someone else's: never touched
+            made = True
+            try:
+                _write_all(fd, payload)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except BaseException as exc:
+            if made or not isinstance(exc, OSError):
+                _unlink_quietly(tmp)
+            raise
+        return tmp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path.parent))
 
 
 def _unlink_quietly(path: Path) -> None:
