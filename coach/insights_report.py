@@ -17,6 +17,7 @@ from coach.models import Client
 from coach.partnership import Trend, summary_trend
 from coach.settings import current
 from coach.store import Store
+from coach.textsafe import shorten
 from coach.voice import (
     BeliefGap,
     ask_reason,
@@ -25,6 +26,7 @@ from coach.voice import (
     portfolio_gaps,
     signed,
 )
+from coach.works import Tally, by_aim, change_text, percent, tallies_of, total, what_worked
 
 
 @dataclass
@@ -38,6 +40,7 @@ class ClientInsight:
     ask_why: str | None
     call: DecisionCall | None = None  # the order-taker signals now
     trend: Trend = field(default_factory=lambda: Trend((), ()))
+    works: dict = field(default_factory=dict)  # coach.works.works_of, from the summary
 
 
 @dataclass
@@ -75,6 +78,7 @@ def insight_of(client: Client, today: date, every_days: int) -> ClientInsight:
         ask_why=None if client.archived else ask_reason(client.summary, today, every_days),
         call=call_of(client),
         trend=summary_trend(part),
+        works=part.get("works") or {},
     )
 
 
@@ -94,6 +98,7 @@ def lines(report: Report, method: Method, today: date) -> list[Line]:
     out += _view_and_theirs(report, method, today)
     out += _partnership(report, method, today)
     out += _decisions(report, today)
+    out += _what_works(report, method, today)
     return out
 
 
@@ -178,4 +183,55 @@ def _decisions(report: Report, today: date) -> list[Line]:
     if not (due or short or taken):
         out.append(Line(f"No order-taker signals hold, and no decision has been taken. Coach asks what to do when "
                         f"{CALL_AT} of the five signals hold at once (see the README)."))
+    return out
+
+
+FEW = 5  # fewer measured commitments than this are a hint, not a finding
+
+
+def _kept(t: Tally) -> str:
+    judged = t.kept + t.not_kept
+    return f"kept {t.kept} of {judged} ({percent(t.kept_rate)})" if judged else "none kept or missed yet"
+
+
+def _what_works(report: Report, method: Method, today: date) -> list[Line]:
+    out = [Line("What works", heading=True)]
+    per_aim = by_aim(c.works for c in report.clients)
+    overall = total(per_aim.values())
+    if not overall.reviewed:
+        out.append(Line("No commitment has been reviewed yet. Each one you mark done, partly, not done or dropped "
+                        "adds here, with the change in what it aimed at by the next reflection."))
+        return out
+    dropped = f" · {overall.dropped} dropped" if overall.dropped else ""
+    out.append(Line(f"{overall.reviewed} commitments reviewed: {_kept(overall)}{dropped}. "
+                    f"What they aimed at moved {change_text(overall.after_kept, overall.kept_measured)} by the next "
+                    f"reflection after a kept one, {change_text(overall.after_missed, overall.missed_measured)} "
+                    "after one not kept (the count is in brackets)."))
+    if overall.kept_measured + overall.missed_measured < FEW:
+        out.append(Line("That is too few to mean much yet: read it as a hint."))
+    out.append(Line("By what they aimed at:"))
+    for aim in [b.key for b in method.beliefs] + [lens.key for lens in method.lenses]:
+        t = per_aim.get(aim)
+        if t is None:
+            continue
+        out.append(Line(f"  {method.aim_name(aim)}: {_kept(t)}, after kept {change_text(t.after_kept, t.kept_measured)}, "
+                        f"after not kept {change_text(t.after_missed, t.missed_measured)}"))
+    if not report.one_client:
+        out.append(Line("By client:"))
+        for c in report.clients:
+            t = total(tallies_of(c.works).values())
+            if t.reviewed:
+                out.append(Line(f"  {c.client.name}: {_kept(t)}, after kept {change_text(t.after_kept, t.kept_measured)}"))
+    named = [(c.client.name, c.works) for c in report.clients]
+    worked = [(aim, what_worked(named, aim)) for aim in [b.key for b in method.beliefs] + [x.key for x in method.lenses]]
+    worked = [(aim, rows) for aim, rows in worked if rows]
+    if worked:
+        out.append(Line("What has worked (kept, and followed by a rise):"))
+        for aim, rows in worked:
+            for w in rows[:3]:
+                who = "" if report.one_client else f"{w.client}, "
+                out.append(Line(f"  {method.aim_name(aim)}: {shorten(w.action, 60)} ({who}{_day(w.made_on, today)}, "
+                                f"{change_text(w.change, 1).split(' ')[0]})"))
+    else:
+        out.append(Line("No kept commitment has yet been followed by a rise in what it aimed at."))
     return out

@@ -348,7 +348,7 @@ class Reflection:
 def no_partnership() -> dict[str, Any]:
     """A summary's share of the partnership figures before any reflection (see store.partnership_of)."""
     return {"check_ins": [], "lenses": [], "reciprocity": [], "with_or_for": [], "one_way": "",
-            "signals": [], "signals_since": ""}
+            "signals": [], "signals_since": "", "works": {"tallies": {}, "worked": {}}}
 
 
 @dataclass

@@ -460,7 +460,7 @@ def summary_fits(raw: Any) -> bool:
 SIGNAL_KEYS = tuple(SIGNALS)
 
 
-_PARTNERSHIP_KEYS = {"check_ins", "lenses", "reciprocity", "with_or_for", "one_way", "signals", "signals_since"}
+_PARTNERSHIP_KEYS = {"check_ins", "lenses", "reciprocity", "with_or_for", "one_way", "signals", "signals_since", "works"}
 
 
 def _partnership_fits(raw: Any) -> bool:
@@ -493,7 +493,32 @@ def _partnership_fits(raw: Any) -> bool:
         return False
     if not all(x in WITH_OR_FOR_KEYS for x in raw["with_or_for"]):
         return False
+    if not _works_fits(raw["works"]):
+        return False
     return all(x in SIGNAL_KEYS for x in raw["signals"])
+
+
+def _works_fits(raw: Any) -> bool:
+    """The summary's what-works figures (coach.works.works_of): a tally of eight numbers per aim,
+    and per aim a few [action, day, change] rows."""
+    if not isinstance(raw, dict) or set(raw) != {"tallies", "worked"}:
+        return False
+    tallies, worked = raw["tallies"], raw["worked"]
+    if not isinstance(tallies, dict) or not isinstance(worked, dict):
+        return False
+    aims = set(BELIEF_KEYS) | {"partners", "reciprocity", "meeting", "with"}
+    number = lambda x: isinstance(x, (int, float)) and not isinstance(x, bool) and abs(x) < 10**9  # noqa: E731
+    for aim, tally in tallies.items():
+        if aim not in aims or not isinstance(tally, list) or len(tally) != 8 or not all(map(number, tally)):
+            return False
+    for aim, rows in worked.items():
+        if aim not in aims or not isinstance(rows, list) or len(rows) > 3:
+            return False
+        for row in rows:
+            if not (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str) and len(row[0]) <= TEXT_MAX
+                    and isinstance(row[1], str) and len(row[1]) <= 10 and number(row[2])):
+                return False
+    return True
 
 
 # -- whole files -------------------------------------------------------------------

@@ -89,6 +89,7 @@ from coach.storage import (
 )
 from coach.textsafe import valid_unicode
 from coach.voice import check_ins_of
+from coach.works import works_of
 
 if TYPE_CHECKING:
     from coach.restore import RestoreResult
@@ -1132,6 +1133,7 @@ def partnership_of(ordered: list[dict[str, Any]], commitments: list[dict[str, An
         "one_way": one_way(points) or "",
         "signals": sorted(signals),
         "signals_since": since,
+        "works": works_of(ordered, commitments),
     }
 
 
