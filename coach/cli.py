@@ -27,6 +27,7 @@ from rich.text import Text
 
 from coach import __version__, weekly
 from coach.dates import DateError, iso_day, parse_date, short_date
+from coach.models import NOTE_KINDS, now_stamp
 from coach.paths import resolve_data_dir
 from coach.safety import UnsafePathError
 from coach.storage import DataFileError, SaveError, read_file_bytes, write_private_file
@@ -115,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--output", "-o", metavar="FILE",
                      help="write to FILE (a new file, readable only by you) instead of the screen; - is the screen")
     ask.add_argument("--force", action="store_true", help="replace FILE if it exists (never a link or a device)")
+    note = sub.add_parser("note", parents=common,
+                          help="keep a moment with a client (something they said or did, a referral) for the next reflection")
+    note.add_argument("client", metavar="CLIENT", help="the client (a unique start of the name is enough)")
+    note.add_argument("text", metavar="TEXT", nargs="+", help="what happened, in a sentence (quotes optional)")
+    note.add_argument("--kind", "-k", choices=tuple(NOTE_KINDS), default="other",
+                      help="what kind of moment: " + ", ".join(f"{k} ({v})" for k, v in NOTE_KINDS.items()))
+    note.add_argument("--on", metavar="DATE", help='when it happened, e.g. yesterday or 2026-11-30 (default: today)')
     insights = sub.add_parser("insights", parents=common,
                               help="your view beside your clients' own answers, and how each partnership moves")
     insights.add_argument("--client", metavar="NAME", help="only this client (a unique start of the name is enough)")
@@ -709,6 +717,45 @@ def cmd_ask(args: argparse.Namespace, ui: Out) -> int:
     return EXIT_OK
 
 
+def cmd_note(args: argparse.Namespace, ui: Out) -> int:
+    from coach.models import Note
+    from coach.schema import TEXT_MAX
+    from coach.store import post_note
+
+    text = valid_unicode_tree(" ".join(args.text).strip())[0]
+    if not text:
+        raise Problem('Give the note after the client\'s name, e.g. coach note Dev "asked how we price retainers".')
+    if len(text) > TEXT_MAX:
+        raise Problem(f"That note is {len(text):,} characters long; coach keeps at most {TEXT_MAX:,}. Nothing was saved.")
+    try:
+        on = parse_date(args.on, args.today_date, past=True) if args.on else args.today_date
+    except DateError as exc:
+        raise Problem(f"--on: {exc}") from None
+    if on > args.today_date:
+        raise Problem(f"--on: {short_date(on, args.today_date)} has not come yet; a note is of something that happened.")
+    if not os.path.lexists(args.data_path):
+        raise Problem(f"There is no client to note: {_no_data(args)}")
+    with Store.open(args.data_path) as store:
+        _warn_store(ui, store)
+        if not store.has_data:
+            raise Problem(f"There is no client to note: {_no_data(args)}")
+        client = _client_named(store, args.client)
+        when = short_date(on, args.today_date)
+        if store.read_only and store.read_only_cause != "locked":
+            raise Problem(f"{store.read_only_reason()} The note was not saved.")
+        if store.read_only:
+            # another coach is open: leave the note where it brings it in
+            note = Note(client_id=client.id, on=on.isoformat(), kind=args.kind, text=text, created_at=now_stamp())
+            post_note(args.data_path, note)
+            ui.say(f"Noted for {visible(client.name)} ({NOTE_KINDS[args.kind]}, {when}). coach is open elsewhere; "
+                   "the note joins their history there before the next reflection, or when coach next opens.")
+            return EXIT_OK
+        store.add_note(client.id, text, kind=args.kind, on=on)
+    ui.say(f"Noted for {visible(client.name)} ({NOTE_KINDS[args.kind]}, {when}); "
+           "the next reflection on them offers it as evidence.")
+    return EXIT_OK
+
+
 def cmd_insights(args: argparse.Namespace, ui: Out) -> int:
     from coach import insights_report
     from coach.method import load_method
@@ -738,6 +785,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace, Out], int]] = {
     "demo": cmd_demo,
     "ask": cmd_ask,
     "insights": cmd_insights,
+    "note": cmd_note,
 }
 
 

@@ -15,12 +15,12 @@ from datetime import date
 from typing import Any, Callable, Iterable, Iterator
 
 from coach.dates import iso_day
-from coach.method import BELIEF_KEYS, Method
-from coach.storage import orjson
 from coach.decisions import describe as describe_decision
+from coach.method import BELIEF_KEYS, Method
 from coach.models import Client, Commitment, Decision, Draft, Reflection
 from coach.partnership import metric_sentence
 from coach.reflection_form import DATE, NOTE, TEXT, reflection_form
+from coach.storage import orjson
 from coach.textsafe import valid_unicode
 
 _FORM = reflection_form()
@@ -50,7 +50,7 @@ def match_client(clients: list[dict[str, Any]], name: str) -> dict[str, Any]:
     """The one client whose name is `name` (any case), or starts with it if only one does."""
     wanted = name.strip().casefold()
     if not wanted:
-        raise ValueError("Give part of a client's name after --client.")
+        raise ValueError("Give a client's name, or a unique start of it; an empty name matches nobody.")
     # "Name (Organisation)", as the candidates are listed, picks one of two clients of the same name
     labelled = [c for c in clients if Client.from_dict(c).label.casefold() == wanted]
     exact = labelled or [c for c in clients if str(c.get("name", "")).casefold() == wanted]

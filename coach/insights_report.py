@@ -21,12 +21,21 @@ from coach.textsafe import shorten
 from coach.voice import (
     BeliefGap,
     ask_reason,
-    gaps_of,
     gap_sentence,
+    gaps_of,
     portfolio_gaps,
     signed,
 )
-from coach.works import Tally, by_aim, change_text, percent, tallies_of, total, what_worked
+from coach.works import (
+    WHAT_WORKS,
+    Tally,
+    by_aim,
+    change_text,
+    percent,
+    tallies_of,
+    total,
+    what_worked,
+)
 
 
 @dataclass
@@ -93,7 +102,10 @@ def _day(text: str, today: date) -> str:
     return short_date(day, today) if day else text
 
 
-def lines(report: Report, method: Method, today: date) -> list[Line]:
+def lines(report: Report, method: Method, today: date, section: str | None = None) -> list[Line]:
+    """The report's lines; only the section headed `section` when given."""
+    if section == WHAT_WORKS:
+        return _what_works(report, method, today)
     out: list[Line] = []
     out += _view_and_theirs(report, method, today)
     out += _partnership(report, method, today)
@@ -195,7 +207,7 @@ def _kept(t: Tally) -> str:
 
 
 def _what_works(report: Report, method: Method, today: date) -> list[Line]:
-    out = [Line("What works", heading=True)]
+    out = [Line(WHAT_WORKS, heading=True)]
     per_aim = by_aim(c.works for c in report.clients)
     overall = total(per_aim.values())
     if not overall.reviewed:

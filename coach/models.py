@@ -261,6 +261,40 @@ class Decision:
         return cls(**data)
 
 
+#: What a note between sessions records, in the order the app offers them.
+NOTE_KINDS = {
+    "said": "something they said",
+    "did": "something they did",
+    "referral": "a referral",
+    "ignored": "advice ignored",
+    "interest": "interest in your business",
+    "other": "other",
+}
+
+
+@dataclass
+class Note:
+    """A moment with a client noted between reflections, to use as evidence next time."""
+
+    id: str = field(default_factory=new_id)
+    client_id: str = ""
+    on: str = ""  # ISO date of the moment
+    kind: str = "other"  # a NOTE_KINDS key
+    text: str = ""
+    created_at: str = ""
+
+    @property
+    def kind_name(self) -> str:
+        return NOTE_KINDS.get(self.kind, "other")
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> "Note":
+        return cls(**_known(cls, raw))
+
+
 @dataclass
 class PartnershipLenses:
     objectives_agreed: str = ""  # yes / partly / no, "" when not answered

@@ -57,7 +57,7 @@ from coach.layout import (
     rel_kind,
     summary_promises_file,
 )
-from coach.models import Client, Commitment, Draft, Reflection, now_stamp
+from coach.models import Client, Commitment, Draft, Note, Reflection, now_stamp
 from coach.safety import UnsafePathError, check_private_dir, make_private_dir
 from coach.schema import SCHEMA_VERSION, check_export
 from coach.storage import (
@@ -350,10 +350,12 @@ def restore_document(data_dir: Path, document: Any) -> RestoreResult:
             client = Client.from_dict(raw)
             reflections = [Reflection.from_dict(r) for r in raw.get("reflections", [])]
             commitments = [Commitment.from_dict(c) for c in raw.get("commitments", [])]
+            notes = [Note.from_dict(m) for m in raw.get("moments", [])]
             rel = history_rel(client.id)
             write_new_file(new / rel, dump_json({
                 "reflections": _numbered(r.to_dict() for r in reflections),
                 "commitments": _numbered(c.to_dict() for c in commitments),
+                "moments": _numbered(m.to_dict() for m in notes),
             }))
             new_rels.add(rel)
             ordered = sorted(reflections, key=lambda r: (r.date, r.created_at))
@@ -480,6 +482,8 @@ def read_folder_document(folder: Path) -> dict[str, Any]:
                              key=lambda c: (c.made_on, c.due))
         data["reflections"] = [r.to_dict() for r in reflections]
         data["commitments"] = [c.to_dict() for c in commitments]
+        data["moments"] = [n.to_dict() for n in sorted((Note.from_dict(m) for m in history.get("moments", {}).values()),
+                                                     key=lambda n: (n.on, n.created_at))]
         clients.append(data)
     clients.sort(key=lambda c: c["name"].casefold())
     draft_list = sorted((Draft.from_dict(d) for d in drafts.get("drafts", {}).values()),

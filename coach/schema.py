@@ -21,9 +21,9 @@ import re
 from datetime import date, datetime
 from typing import Any, Callable, Iterable
 
-from coach.method import BELIEF_KEYS, LENS_KEYS, OUTCOME_KEYS, VERDICT_KEYS
 from coach.decisions import SIGNALS
-from coach.models import DECISION_CHOICES
+from coach.method import BELIEF_KEYS, LENS_KEYS, OUTCOME_KEYS, VERDICT_KEYS
+from coach.models import DECISION_CHOICES, NOTE_KINDS
 from coach.partnership import RECENT
 
 #: The version of the files' layout; a file from a newer coach is refused.
@@ -272,6 +272,17 @@ def describe_commitment(raw: Any, n: int | None = None) -> str:
     return f"commitment record {n}" if n is not None else "a commitment record"
 
 
+def describe_note(raw: Any, n: int | None = None) -> str:
+    if isinstance(raw, dict):
+        text, nid = raw.get("text"), raw.get("id")
+        ident = f" (id {nid})" if is_id(nid) else ""
+        if isinstance(text, str) and text.strip():
+            return f"the note “{_short(text)}”{ident}"
+        if ident:
+            return f"the note with id {nid}"
+    return f"note record {n}" if n is not None else "a note record"
+
+
 def describe_draft(raw: Any, n: int | None = None) -> str:
     if isinstance(raw, dict) and is_id(raw.get("id")):
         return f"the unfinished reflection with id {raw['id']}"
@@ -386,6 +397,17 @@ def check_commitment(raw: Any, record: str | None = None, *, client_id: str | No
     c.text("learned")
     c.day("reviewed_on")
     c.items("reschedules", lambda item, where: _reschedule(item, record, where, typed_days))
+
+
+def check_note(raw: Any, record: str | None = None, *, client_id: str | None = None, prefix: str = "") -> None:
+    record = record or describe_note(raw)
+    r = _Record(raw, record, prefix)
+    r.ident("id", required=True)
+    r.ident("client_id", equals=client_id)
+    r.day("on")
+    r.choice("kind", tuple(NOTE_KINDS), empty=False, default="other")
+    r.text("text", required=True)
+    r.stamp("created_at")
 
 
 def _reschedule(raw: Any, record: str, where: str, typed_days: bool = False) -> None:
@@ -534,6 +556,7 @@ def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
 _HISTORY_TABLES = {
     "reflections": (check_reflection, describe_reflection),
     "commitments": (check_commitment, describe_commitment),
+    "moments": (check_note, describe_note),
 }
 
 
@@ -623,6 +646,7 @@ def check_export(document: Any) -> list[dict[str, Any]]:
         for key, check, describe in (
             ("reflections", check_reflection, describe_reflection),
             ("commitments", check_commitment, describe_commitment),
+            ("moments", check_note, describe_note),
         ):
             records = raw.get(key, [])
             if not isinstance(records, list):

@@ -35,9 +35,11 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from tinydb import TinyDB
 
+from coach.decisions import rows_of_records, signals_now
+from coach.insight import latest_day
+
 # coach.restore and coach.backups are imported where they are used: `coach
 # status` opens a store on every login and never needs them.
-
 from coach.layout import (
     BACKUPS_DIR,
     CLIENTS_DIR,
@@ -50,9 +52,18 @@ from coach.layout import (
     summary_promises_file,
 )
 from coach.lock import DataLock
-from coach.insight import latest_day
-from coach.decisions import rows_of_records, signals_now
-from coach.models import Client, ClientSummary, Commitment, Decision, Draft, Reflection, as_written, from_checked, now_stamp
+from coach.models import (
+    Client,
+    ClientSummary,
+    Commitment,
+    Decision,
+    Draft,
+    Note,
+    Reflection,
+    as_written,
+    from_checked,
+    now_stamp,
+)
 from coach.partnership import RECENT, one_way, series_of_records, trend
 from coach.safety import (
     UnsafePathError,
@@ -73,6 +84,7 @@ from coach.schema import (
     check_history_changes,
     check_history_records,
     check_index_records,
+    check_note,
     draft_problems,
     summary_fits,
 )
@@ -86,6 +98,9 @@ from coach.storage import (
     describe_os_error,
     dump_json,
     file_stamp,
+    parse_json_bytes,
+    read_file_bytes,
+    write_private_file,
 )
 from coach.textsafe import valid_unicode
 from coach.voice import check_ins_of
@@ -229,6 +244,7 @@ class Store:
         self._note_orphans()
         if not self.read_only:
             self._mend_interrupted_writes()
+            self.take_inbox()
 
     def _recover_as_reader(self) -> None:
         """A killed restore left a journal: undo it if nobody holds the lock, else wait for it."""
@@ -746,6 +762,72 @@ class Store:
         commitment.due = new_due.isoformat()
         self.save_commitment(commitment)
 
+    # -- notes between sessions -------------------------------------------------
+
+    def notes(self, client_id: str) -> list[Note]:
+        """A client's notes, oldest first. DamagedHistoryError if its file cannot be read."""
+        return [Note.from_dict(d) for d in sorted(self._records(client_id, "moments"), key=note_order)]
+
+    def add_note(self, client_id: str, text: str, *, kind: str = "other", on: date) -> Note:
+        """Keep a dated moment with a client, for the next reflection on them."""
+        note = Note(client_id=client_id, on=on.isoformat(), kind=kind, text=text, created_at=now_stamp())
+        self.save_note(note)
+        return note
+
+    def save_note(self, note: Note) -> None:
+        self._require_client(note.client_id)
+        note.created_at = note.created_at or now_stamp()
+        self._write_history(note.client_id, ("moments", note.to_dict()))
+        self._refresh_summary(note.client_id)  # the file changed: its stamp in the summary follows
+
+    def take_inbox(self) -> int:
+        """Bring in the notes `coach note` left in inbox/ while another coach held
+        the lock; returns how many. A file that is not a note coach wrote is
+        left where it is, with a warning; one whose client is gone, too."""
+        folder = self.data_dir / INBOX_DIR
+        if self.read_only or not os.path.lexists(folder):
+            return 0
+        try:
+            check_private_dir(folder, "The notes inbox")
+            names = sorted(os.listdir(folder))
+        except (OSError, UnsafePathError) as exc:
+            self.warnings.append(f"Notes waiting in {folder} could not be read: {exc}")
+            return 0
+        taken = 0
+        for name in names:
+            if name.startswith(".") or not name.endswith(".json"):
+                continue  # a note still being written (its temporary file), or not coach's
+            path = folder / name
+            try:
+                raw = parse_json_bytes(path, read_file_bytes(path, limit=INBOX_NOTE_BYTES) or b"")
+                note = raw.get("note") if isinstance(raw, dict) and raw.get("format") == "coach-note" else None
+                if not isinstance(note, dict):
+                    raise RecordProblem(str(path), "is not a note written by `coach note`")
+                check_note(note)
+            except (DataFileError, RecordProblem) as exc:
+                self.warnings.append(f"{path} was not brought in: {exc}. It is left where it is.")
+                continue
+            if self.client(note.get("client_id", "")) is None:
+                self.warnings.append(f"{path} is a note on a client who is no longer kept; it is left where it is.")
+                continue
+            # matched by id, so a note brought in once already (a crash before the unlink) is not doubled
+            self._write_history(note["client_id"], ("moments", Note.from_dict(note).to_dict()))
+            self._refresh_summary(note["client_id"])
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+            taken += 1
+        return taken
+
+    def delete_note(self, client_id: str, note_id: str) -> None:
+        with self._history_errors(client_id):
+            table = self._history(client_id).table("moments")
+            gone = table.remove(doc_ids=[d.doc_id for d in table.all() if d.get("id") == note_id])
+        if not gone:
+            raise KeyError(f"No note with id {note_id}")
+        self._refresh_summary(client_id)
+
     def _summary_of(self, client_id: str) -> ClientSummary:
         """The summary of a client's file as it is now, with the file's stamp."""
         path = self._history_path(client_id)
@@ -948,6 +1030,7 @@ class Store:
                                    sorted(self._stored(client.id, "reflections"), key=reflection_order)]
             data["commitments"] = [as_written(Commitment, d) for d in
                                    sorted(self._stored(client.id, "commitments"), key=commitment_order)]
+            data["moments"] = [Note.from_dict(d).to_dict() for d in sorted(self._stored(client.id, "moments"), key=note_order)]
             self._release_history(client.id)  # one client's file in memory at a time
             yield data
 
@@ -1083,6 +1166,23 @@ def reflection_order(doc: dict[str, Any]) -> tuple[str, str]:
 
 def commitment_order(doc: dict[str, Any]) -> tuple[str, str]:
     return doc.get("made_on", ""), doc.get("due", "")
+
+
+INBOX_DIR = "inbox"
+INBOX_NOTE_BYTES = 1_000_000  # a note is at most TEXT_MAX characters
+
+
+def post_note(data_dir: Path, note: Note) -> Path:
+    """Leave `note` in the data folder's inbox/ for the coach that holds the lock
+    (or the next one to open) to bring in. Written whole under its final name,
+    0600, never through a link."""
+    folder = ensure_private_subdir(Path(data_dir) / INBOX_DIR, "The notes inbox")
+    payload = dump_json({"format": "coach-note", "note": note.to_dict()})
+    return write_private_file(folder / f"{note.id}.json", payload)
+
+
+def note_order(doc: dict[str, Any]) -> tuple[str, str]:
+    return doc.get("on", ""), doc.get("created_at", "")
 
 
 def summarise(reflections: list[Reflection], commitments: Iterable[Commitment]) -> ClientSummary:

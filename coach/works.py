@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from coach.method import BELIEF_KEYS
 from coach.textsafe import shorten
 
+WHAT_WORKS = "What works"  # the section of the insights report, and the screen that shows only it
 KEPT = ("done", "partly")
 NOT_KEPT = ("not_done",)
 REVIEWED = ("done", "partly", "not_done", "dropped")

@@ -564,6 +564,7 @@ def test_everything_is_every_record_as_the_models_write_it(tmp_path):
             e.pop("summary")
             e["reflections"] = [r.to_dict() for r in s.reflections(client.id)]
             e["commitments"] = [c.to_dict() for c in s.commitments(client.id)]
+            e["moments"] = [n.to_dict() for n in s.notes(client.id)]
             expected.append(e)
     assert got["clients"] == expected
     [first] = [c for c in got["clients"] if c["id"] == ana.id]

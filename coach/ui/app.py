@@ -320,8 +320,11 @@ class CoachApp(App[int]):
             draft = Draft(client_id=client.id, reflection=Reflection(client_id=client.id, date=self.today.isoformat()))
         else:
             self.notify("Picking up your unfinished reflection where you left it.", timeout=4)
+        self.store.take_inbox()  # notes `coach note` left while this coach held the lock
         history = self.store.reflections(client.id)
         previous = history[-1] if history else None
+        since = previous.date if previous is not None else ""
+        notes = [n for n in self.store.notes(client.id) if n.on >= since]
         last_talk = last_partner_talk(history)
         from coach.ui.screens.reflect import ReflectionScreen
 
@@ -331,7 +334,25 @@ class CoachApp(App[int]):
             if finished:
                 self.ask_for_decision(client.id)  # the signals include the reflection just made
 
-        self.push_screen(ReflectionScreen(client, draft, previous, last_talk), done)
+        self.push_screen(ReflectionScreen(client, draft, previous, last_talk, notes=notes), done)
+
+    def note_on(self, client: Client, on_done=None) -> None:
+        """Open the note dialog on `client`; the note is saved there, and kept in
+        the dialog when it cannot be, so nothing typed is lost."""
+        if self.refuse_if_read_only():
+            return
+        from coach.ui.dialogs.note import NoteDialog
+
+        def save(note) -> bool:
+            return self.guarded_save(lambda: self.store.save_note(note), what="The note")
+
+        def saved(note) -> None:
+            if note is not None:
+                self.notify("Noted; the next reflection on them offers it as evidence.", timeout=4)
+            if on_done is not None:
+                on_done(note)
+
+        self.push_screen(NoteDialog(client.id, client.name, save), saved)
 
     def ask_for_decision(self, client_id: str, *, always: bool = False) -> bool:
         """Ask what to do about a client whose order-taker signals line up, once

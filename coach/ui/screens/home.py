@@ -30,6 +30,7 @@ from coach.ui.widgets.dashboard import (
     selection_text,
     this_week_text,
 )
+from coach.works import WHAT_WORKS
 
 TAGLINE = "Once a week: score what each client would say of you, with evidence, and commit to one thing."
 
@@ -62,13 +63,15 @@ class HomeScreen(CoachAccess, Screen):
         Binding("a", "agenda", "Agenda", id="home.agenda", priority=True),
         # not in the footer, which is full at 80 columns: the filter's placeholder names it
         Binding("i", "insights", "Insights", show=False, id="home.insights", priority=True),
+        Binding("m", "note", "Note", show=False, id="home.note", priority=True),
+        Binding("w", "what_works", "What works", show=False, id="home.what_works", priority=True),
         Binding("q", "quit", "Quit", show=False, id="home.quit", priority=True),  # the footer shows ctrl+q
         Binding("enter", "reflect_on_selected", "Reflect on this client", show=False, id="home.reflect_on", priority=True),
         # Esc is unreliable over SSH and in tmux, so ctrl+l clears the filter too
         Binding("escape,ctrl+l", "clear_filter", "Clear filter", show=False, id="home.clear_filter"),
     ]
     TYPING_YIELDS = {
-        "new_reflection", "review", "filter", "sort", "history", "clients", "portfolio", "agenda", "insights", "quit",
+        "new_reflection", "review", "filter", "sort", "history", "clients", "portfolio", "agenda", "insights", "note", "what_works", "quit",
     }
 
     def __init__(self) -> None:
@@ -84,7 +87,7 @@ class HomeScreen(CoachAccess, Screen):
         yield Static(TAGLINE, id="tagline")
         yield Static(WELCOME, id="welcome")
         with Horizontal(id="home-bar"):
-            yield FilterInput(placeholder="/ filter by name or organisation  ·  i insights", id="filter")
+            yield FilterInput(placeholder="/ filter · i insights · w what works · m note", id="filter")
             yield Static("", id="sort-label")
         yield ClientTable(id="client-table")
         yield Static("", id="selection")
@@ -363,6 +366,16 @@ class HomeScreen(CoachAccess, Screen):
         from coach.ui.screens.insights import InsightsScreen
 
         self.coach.push_screen(InsightsScreen())
+
+    def action_note(self) -> None:
+        client = self._need_client()
+        if client is not None:
+            self.coach.note_on(client)
+
+    def action_what_works(self) -> None:
+        from coach.ui.screens.insights import InsightsScreen
+
+        self.coach.push_screen(InsightsScreen(section=WHAT_WORKS))
 
     def action_portfolio(self) -> None:
         from coach.ui.screens.portfolio import PortfolioScreen

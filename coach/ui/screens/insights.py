@@ -23,9 +23,10 @@ class InsightsScreen(CoachAccess, Screen):
         Binding("up,k", "scroll('up')", "Scroll up", show=False, id="insights.up"),
     ]
 
-    def __init__(self, client_id: str | None = None) -> None:
+    def __init__(self, client_id: str | None = None, section: str | None = None) -> None:
         super().__init__()
         self.client_id = client_id  # one client, as `coach insights --client`; None: all of them
+        self.section = section  # one section of the report (What works), or all of it
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -45,18 +46,18 @@ class InsightsScreen(CoachAccess, Screen):
         store = self.coach.store
         if self.client_id is None:
             clients = store.clients(include_archived=True)
-            title = Text("Insights · all clients", style="bold")
+            title = Text(f"{self.section or 'Insights'} · all clients", style="bold")
         else:
             client = store.client(self.client_id)
             clients = [client] if client is not None else []
-            title = Text("Insights · ", style="bold")
+            title = Text(f"{self.section or 'Insights'} · ", style="bold")
             title.append_text(literal(client.label if client else "this client no longer exists", "bold"))
         self.query_one("#insights-title", Static).update(title)
         report = gather(store, clients, self.coach.today)
         text = Text()
         for message in report.unread:
             text.append(message + "\n", style="italic")
-        for n, line in enumerate(lines(report, self.coach.method, self.coach.today)):
+        for n, line in enumerate(lines(report, self.coach.method, self.coach.today, self.section)):
             if line.heading:
                 text.append(("\n" if n else "") + line.text + "\n", style="bold underline")
             else:

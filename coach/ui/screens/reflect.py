@@ -15,14 +15,19 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from coach.dates import DateError, parse_due
-from coach.models import Client, Draft, Reflection
+from coach.models import Client, Draft, Note, Reflection
 from coach.reflection_form import reflection_form
 from coach.store import SaveError
 from coach.textsafe import shorten
 from coach.ui.access import CoachAccess
 from coach.ui.settle import focus_in_order, settle
 from coach.ui.widgets.steps import Step, last_commitment_line, make_step
-from coach.unsaved import fallback_folders, save_draft_elsewhere, suggested_path, why_not
+from coach.unsaved import (
+    fallback_folders,
+    save_draft_elsewhere,
+    suggested_path,
+    why_not,
+)
 
 AUTOSAVE_SECONDS = 1.5
 AUTOSAVE_MAX_SECONDS = 5.0  # a kill during steady typing loses at most this much
@@ -56,9 +61,11 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
     ]
 
     def __init__(
-        self, client: Client, draft: Draft, previous: Reflection | None, last_talk: date | None = None
+        self, client: Client, draft: Draft, previous: Reflection | None, last_talk: date | None = None,
+        notes: list[Note] | None = None,
     ) -> None:
         super().__init__()
+        self.notes = notes or []  # noted since the last reflection: offered as evidence on each belief
         self.client = client
         self.draft = draft
         self.previous = previous
@@ -85,7 +92,8 @@ class ReflectionScreen(CoachAccess, Screen[bool]):
         yield Static(last or "", id="last-commitment", classes="last-commitment")
         with ContentSwitcher(id="steps"):
             for n, spec in enumerate(reflection_form().steps):
-                yield make_step(spec, self.client, self.previous, app.today, last_talk=self.last_talk, id=f"step-{n}")
+                yield make_step(spec, self.client, self.previous, app.today, last_talk=self.last_talk,
+                                notes=self.notes, id=f"step-{n}")
         yield Static("", id="problem", classes="problem")
         yield Footer(show_command_palette=False)  # ctrl+p is Back here; the palette slot would repeat it
 

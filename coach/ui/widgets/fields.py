@@ -166,6 +166,14 @@ class NoteArea(TextArea):
         original, shown = self._loaded
         return original if self.text == shown else unpictured(self.text, self._pictures)
 
+    def add_line(self, text: str) -> None:
+        """Put `text` after what is there, on a line of its own, and the cursor after it."""
+        sep = "\n" if self.text.strip() else ""
+        if not self.text.strip() and self.text:
+            self.clear()
+        self.insert(sep + self._shown(text), self.document.end)
+        self.move_cursor(self.document.end)
+
     async def _on_paste(self, event: events.Paste) -> None:
         event.stop()
         event.prevent_default()

@@ -20,10 +20,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Select, Static
 
-from coach.dates import DateError, describe, iso_day, other_reading, parse_due, reading_note, short_iso
+from coach.dates import (
+    DateError,
+    describe,
+    iso_day,
+    other_reading,
+    parse_due,
+    reading_note,
+    short_iso,
+)
 from coach.insight import propose_verdict, shortfalls, strengths, weakest_aim
 from coach.method import Method
-from coach.models import Client, Draft, Reflection
+from coach.models import Client, Draft, Note, Reflection
 from coach.reflection_form import CHOICE, DATE, NOTE, SCORE, TEXT, Field
 from coach.reflection_form import Step as StepSpec
 from coach.textsafe import literal, shorten, visible
@@ -262,7 +270,15 @@ def visible_line(text: str, width: int = 60) -> str:
 class BeliefStep(Step):
     """One belief: the client's voice, prompts, last time, the score and its evidence."""
 
-    BINDINGS = [Binding("ctrl+t", "their_answers", "Their answer", id="reflect.their_answers")]
+    BINDINGS = [
+        Binding("ctrl+t", "their_answers", "Their answer", id="reflect.their_answers"),
+        Binding("ctrl+g", "use_note", "Use a note", id="reflect.use_note"),
+    ]
+
+    def __init__(self, *args, notes: list[Note] | None = None, **kw) -> None:
+        super().__init__(*args, **kw)
+        self.notes = notes or []  # the notes on this client since the last reflection, oldest first
+        self._used: set[str] = set()  # ids of the notes put into this belief's evidence
 
     def head(self) -> ComposeResult:
         yield Static(literal(f"“{self.spec.intro}”"), classes="feel")
@@ -286,6 +302,55 @@ class BeliefStep(Step):
 
     def tail(self) -> ComposeResult:
         yield Static("", id="guess", classes="guess")
+        if self.notes:
+            yield Static(self._notes_text(), id="notes", classes="notes")
+
+    def _notes_text(self) -> Text:
+        """One line at 80x24 (the step has one row to spare): how many notes, and
+        the next that ctrl+g would use; the whole list follows, a scroll away."""
+        since = f"since {short_iso(self.previous.date, self.today)}" if self.previous is not None else "so far"
+        width = max(30, (self.app.size.width if self.is_attached else 80) - 4)
+        count = f"{len(self.notes)} note{'s' if len(self.notes) != 1 else ''} {since}"
+        upcoming = next((n for n in self.notes if not self._is_used(n)), None)
+        text = Text(count, style="bold")
+        if upcoming is None:
+            text.append(" · all in this evidence")
+        else:
+            head = f" · ctrl+g uses: {short_iso(upcoming.on, self.today)}, {upcoming.kind_name}: "
+            text.append(head)
+            text.append_text(literal(visible_line(upcoming.text, max(10, width - cell_len(count + head))),
+                                     keep_newlines=False))
+        if len(self.notes) > 1:
+            for note in self.notes:
+                mark = "✓ " if self._is_used(note) else "· "
+                line = f"\n{mark}{short_iso(note.on, self.today)}, {note.kind_name}: "
+                text.append(line)
+                text.append_text(literal(visible_line(note.text, max(10, width - cell_len(line))), keep_newlines=False))
+        return text
+
+    def _is_used(self, note: Note) -> bool:
+        """Put in here, now or in an earlier sitting of this draft (its words are in the evidence)."""
+        if note.id in self._used:
+            return True
+        evidence = self.widget(self.evidence_field).kept_text if self.is_mounted else ""
+        return bool(note.text.strip()) and note.text.strip() in evidence
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "use_note":
+            return bool(self.notes)  # in the footer only when there is a note to use
+        return True
+
+    def action_use_note(self) -> None:
+        """Copy the next note not yet used here into the evidence."""
+        note = next((n for n in self.notes if not self._is_used(n)), None)
+        if note is None:
+            self.coach.notify("Every note is in this evidence already.", timeout=3)
+            return
+        self._used.add(note.id)
+        evidence = self.widget(self.evidence_field)
+        evidence.add_line(note.text)
+        focus_now(evidence)
+        self._show_notes()
 
     def wid(self, field: Field) -> str:
         # one belief per step: the widgets are named for their part
@@ -323,6 +388,11 @@ class BeliefStep(Step):
     def load(self, draft: Draft) -> None:
         super().load(draft)
         self.query_one("#before", Static).update(self._before_text(draft))
+        self._show_notes()
+
+    def _show_notes(self) -> None:
+        if self.notes:
+            self.query_one("#notes", Static).update(self._notes_text())
 
     def action_their_answers(self) -> None:
         """Record the client's own answers to a check-in on this reflection."""
@@ -505,13 +575,49 @@ class CommitmentStep(Step):
         yield from super().field_widgets(field)
         if field.key == "aim":
             yield Label("", id="aim-hint", classes="prompts")
+            yield Static("", id="worked", classes="worked")
 
     def entered(self, draft: Draft) -> None:
         suggested = weakest_aim(draft.reflection, self.previous)
         if not draft.commitment.aim:
             self.query_one("#aim", Select).value = suggested
         self.query_one("#aim-hint", Label).update(f"coach suggests: {self.coach.method.aim_name(suggested)}")
+        self._show_worked()
         super().entered(draft)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "aim":
+            self._show_worked()
+
+    def _show_worked(self) -> None:
+        aim = self.value_of(self.spec.field("aim"))
+        self.query_one("#worked", Static).update(self.worked_text(aim) if aim else "")
+
+    def worked_text(self, aim: str) -> Text:
+        """What has worked for this user on `aim`: kept commitments followed by a
+        rise, this client's first, then other clients', newest first (two at most:
+        the step fits 80x24)."""
+        from coach.works import what_worked
+
+        def works(client: Client) -> dict:
+            return (client.summary.partnership or {}).get("works") or {}
+
+        others = [c for c in self.coach.store.clients(include_archived=True) if c.id != self.client.id]
+        rows = (what_worked([(self.client.name, works(self.client))], aim)
+                + what_worked([(c.name, works(c)) for c in others], aim))[:2]
+        name = self.coach.method.aim_name(aim)
+        if not rows:
+            return Text(f"Nothing kept has yet been followed by a rise in {name}.", style="dim")
+        text = Text(f"What has worked for you on {name}:", style="bold")
+        width = max(30, (self.app.size.width if self.is_attached else 80) - 4)
+        for w in rows:
+            rise = f"+{w.change:.0f}" if float(w.change).is_integer() else f"+{w.change:.1f}"
+            where = f" ({w.client}, {short_iso(w.made_on, self.today)}, {rise})"
+            where = shorten(where, 40)
+            text.append("\n· ")
+            text.append_text(literal(visible_line(w.action, max(10, width - 2 - cell_len(where)))))
+            text.append(where, style="dim")
+        return text
 
     def store(self, draft: Draft) -> None:
         super().store(draft)
@@ -557,13 +663,15 @@ STEP_CLASSES = {"belief": BeliefStep, "verdict": VerdictStep, "commitment": Comm
 
 
 def make_step(spec: StepSpec, client: Client, previous: Reflection | None, today: date, *,
-              last_talk: date | None = None, **kw) -> Step:
+              last_talk: date | None = None, notes: list[Note] | None = None, **kw) -> Step:
     if spec.key == "partners":
         return PartnersStep(spec, client, previous, today, **kw)
     if spec.key == "meeting":
         return MeetingStep(spec, client, previous, today, last_talk=last_talk, **kw)
     if spec.kind == "verdict":
         return VerdictStep(spec, client, previous, today, last_talk=last_talk, **kw)
+    if spec.kind == "belief":
+        return BeliefStep(spec, client, previous, today, notes=notes, **kw)
     return STEP_CLASSES.get(spec.kind, Step)(spec, client, previous, today, **kw)
 
 
