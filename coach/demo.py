@@ -26,6 +26,7 @@ from coach.models import (
     Commitment,
     Decision,
     Metric,
+    Note,
     PartnershipLenses,
     Reading,
     Reflection,
@@ -409,6 +410,29 @@ class DemoResult:
 # -- generation -----------------------------------------------------------------------
 
 
+# Moments noted between sessions, by client: (days before today, kind, text).
+# Some fall after the last reflection, so the next one offers them as evidence.
+MOMENTS = {
+    "Priya Raman": [
+        (40, "referral", "Introduced me to the head of fleet at Northgate Haulage."),
+        (1, "said", "\"You were the only one who asked what the board would worry about.\""),
+    ],
+    "Tom Okafor": [
+        (20, "ignored", "Went ahead with the rebrand launch without the customer interviews I suggested."),
+        (2, "interest", "Asked whether I also help studios with pricing."),
+    ],
+    "Dr Helen Marsh": [
+        (3, "did", "Copied me into the regulator's letter before it went to the board."),
+    ],
+    "Marcus Bell": [
+        (5, "said", "The new chief executive wants every supplier to re-pitch in January."),
+    ],
+    "Dev Patel": [
+        (1, "did", "Shared the first enterprise contract draft and asked for my comments."),
+    ],
+}
+
+
 def _id(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
@@ -574,6 +598,10 @@ def _fill_client(store, profile: dict[str, Any], today: date, rng: random.Random
                           for ago, value in profile.get("readings", {}).get(metric.name, [])]
     client.our_objective, client.to_share = profile.get("ours", ("", ""))
     store.save_client(client)
+    ids = random.Random(f"{today.isoformat()} {client.name}")  # apart from rng, so the rest of the portfolio stays as it was
+    for ago, kind, text in MOMENTS.get(profile["name"], []):
+        store.save_note(Note(id=_id(ids), client_id=client.id, on=(today - timedelta(days=ago)).isoformat(), kind=kind,
+                             text=text))
     return len(days)
 
 

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator
 from coach.dates import iso_day
 from coach.decisions import describe as describe_decision
 from coach.method import BELIEF_KEYS, Method
-from coach.models import Client, Commitment, Decision, Draft, Reflection
+from coach.models import Client, Commitment, Decision, Draft, Note, Reflection
 from coach.partnership import metric_sentence
 from coach.reflection_form import DATE, NOTE, TEXT, reflection_form
 from coach.storage import orjson
@@ -40,6 +40,7 @@ CSV_COLUMNS = (
     + ["commitment", "commitment_aim", "commitment_due", "commitment_status"]
     + ANSWER_COLUMNS
     + DECISION_COLUMNS
+    + ["notes"]
 )
 
 
@@ -122,6 +123,7 @@ def narrow_since(client: dict[str, Any], cutoff: str) -> dict[str, Any]:
         m for m in client.get("commitments", [])
         if m.get("reflection_id") in kept or str(m.get("made_on", "")) >= cutoff
     ]
+    client["moments"] = [m for m in client.get("moments", []) if str(m.get("on", "")) >= cutoff]
     return client
 
 
@@ -165,6 +167,28 @@ def _dump(value: Any) -> bytes:
 # -- shared helpers ----------------------------------------------------------------
 
 
+def _notes(raw_client: dict[str, Any]) -> list[Note]:
+    return sorted((Note.from_dict(m) for m in raw_client.get("moments", [])), key=lambda n: (n.on, n.created_at))
+
+
+def _note_line(note: Note) -> str:
+    return f"{note.on} {note.kind_word}: {note.text}"
+
+
+def notes_by_row(reflections: list[Reflection], notes: list[Note]) -> tuple[dict[str, list[Note]], list[Note]]:
+    """Each note under the first reflection after its day, the one it was noted
+    for (as the app offers it); those after the last reflection, apart."""
+    rows: dict[str, list[Note]] = {}
+    after: list[Note] = []
+    for note in notes:
+        home = next((r for r in reflections if r.date > note.on), None)
+        if home is None:
+            after.append(note)
+        else:
+            rows.setdefault(home.id, []).append(note)
+    return rows, after
+
+
 def _records(raw_client: dict[str, Any]) -> tuple[Client, list[Reflection], dict[str, Commitment]]:
     client = Client.from_dict(raw_client)
     reflections = [Reflection.from_dict(r) for r in raw_client.get("reflections", [])]
@@ -200,6 +224,11 @@ def _csv_row(client: Client, r: Reflection, commitment: Commitment | None,
     )
 
 
+def _notes_cell(notes: list[Note]) -> str:
+    # one per line inside the quoted cell: a " / " join would be ambiguous with a slash in a note
+    return "\n".join(_note_line(n) for n in notes)
+
+
 def _decision_cells(decisions: list[Decision]) -> list[Any]:
     """The decisions of one row, joined by " / " in the rare case of two between reflections."""
     return [" / ".join(getattr(d, name) for d in decisions) for name in ("on", "choice", "reason", "lesson")]
@@ -225,7 +254,8 @@ def _answer_cells(r: Reflection) -> list[Any]:
 
 
 def to_csv(document: dict[str, Any]) -> str:
-    """One row per reflection, clients in document order, each client's oldest first."""
+    """One row per reflection, clients in document order, each client's oldest
+    first; the notes since a client's last reflection in one more row, with no date."""
     out = io.StringIO()
     # CRLF as RFC 4180 has it: the csv module then quotes a field holding a
     # lone \r as well as one holding \n, so no note can end a row early
@@ -234,8 +264,12 @@ def to_csv(document: dict[str, Any]) -> str:
     for raw in document.get("clients", []):
         client, reflections, commitments = _records(raw)
         decided = decisions_by_row(client, reflections)
+        noted, after = notes_by_row(reflections, _notes(raw))
         for r in reflections:
-            writer.writerow(_csv_row(client, r, _commitment_of(r, commitments), decided.get(r.id)))
+            writer.writerow(_csv_row(client, r, _commitment_of(r, commitments), decided.get(r.id))
+                            + [_notes_cell(noted.get(r.id, []))])
+        if after:
+            writer.writerow([client.name, client.organisation] + [""] * (len(CSV_COLUMNS) - 3) + [_notes_cell(after)])
     return out.getvalue()
 
 
@@ -406,6 +440,10 @@ def to_markdown(document: dict[str, Any], method: Method) -> str:
     for raw in document.get("clients", []):
         client, reflections, commitments = _records(raw)
         lines += _client_head(client)
+        notes = _notes(raw)
+        if notes:
+            lines += ["", "**Notes between sessions**, newest first", ""]
+            lines += ["- " + _note_line(n).replace("\r\n", "\n").replace("\n", "\n  ") for n in reversed(notes)]
         if not reflections:
             lines += ["", "No reflections in this export."]
         known, latest = [], None  # the last partner talk before each reflection, oldest first

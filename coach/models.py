@@ -270,6 +270,9 @@ NOTE_KINDS = {
     "interest": "interest in your business",
     "other": "other",
 }
+#: the same in a table column's 14 cells
+NOTE_KIND_WORDS = {"said": "they said", "did": "they did", "referral": "referral", "ignored": "advice ignored",
+                   "interest": "interest", "other": "other"}
 
 
 @dataclass
@@ -286,6 +289,10 @@ class Note:
     @property
     def kind_name(self) -> str:
         return NOTE_KINDS.get(self.kind, "other")
+
+    @property
+    def kind_word(self) -> str:
+        return NOTE_KIND_WORDS.get(self.kind, "other")
 
     def to_dict(self) -> dict[str, Any]:
         return plain(self)

@@ -820,13 +820,18 @@ class Store:
             taken += 1
         return taken
 
-    def delete_note(self, client_id: str, note_id: str) -> None:
+    def delete_note(self, client_id: str, note_id: str) -> bool:
+        """Delete one note; False when there was none with that id (nothing written)."""
+        if self.read_only:
+            raise ReadOnlyError(self.read_only_reason())
         with self._history_errors(client_id):
             table = self._history(client_id).table("moments")
-            gone = table.remove(doc_ids=[d.doc_id for d in table.all() if d.get("id") == note_id])
-        if not gone:
-            raise KeyError(f"No note with id {note_id}")
+            doc_ids = [d.doc_id for d in table.all() if d.get("id") == note_id]
+            if not doc_ids:
+                return False
+            table.remove(doc_ids=doc_ids)
         self._refresh_summary(client_id)
+        return True
 
     def _summary_of(self, client_id: str) -> ClientSummary:
         """The summary of a client's file as it is now, with the file's stamp."""

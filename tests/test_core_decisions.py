@@ -256,7 +256,7 @@ def test_every_export_carries_decisions_your_side_and_metric_history(tmp_path, c
     assert [r["decision"] for r in rows] == ["", "", "", "keep"]  # under the last reflection before it
     assert rows[3]["decision_reason"] == "Worth one more try" and rows[3]["decision_on"] == "2026-10-28"
     assert {r["our_objective"] for r in rows} == {"A reference case"}
-    assert list(rows[0])[-len(export.DECISION_COLUMNS):] == export.DECISION_COLUMNS
+    assert list(rows[0])[-len(export.DECISION_COLUMNS) - 1:-1] == export.DECISION_COLUMNS  # the notes last
 
 
 def test_a_restored_export_keeps_the_new_fields(tmp_path, capsys, plain_cli):

@@ -187,7 +187,7 @@ def test_csv_line_by_line(document):
         "asked_on,known_theirs,known_their_words,cared_theirs,cared_their_words,valued_theirs,valued_their_words,"
         "faith_theirs,faith_their_words,committed_theirs,committed_their_words,curious_theirs,curious_their_words,"
         "adaptive_theirs,adaptive_their_words,both_ways_theirs,both_ways_their_words,"
-        "decision_on,decision,decision_reason,decision_lesson,our_objective,to_share"
+        "decision_on,decision,decision_reason,decision_lesson,our_objective,to_share,notes"
     )
     # oldest first; the tricky evidence is quoted and keeps its line break
     assert lines[1] == (
@@ -197,10 +197,11 @@ def test_csv_line_by_line(document):
         'drifting,"Too quiet [bold]x[/]\nsince December.",Call Ann,cared,2025-01-17,done'
         + "," * 17  # no check-in: its 17 columns empty
         + "," * 6  # no decision, and nothing written on your side
+        + ","  # no note
     )
     assert lines[2] == (
         "Ann Lee,Acme | Co,2025-01-20,steady,4,e,4,,4,,4,,4,,4,,4,,,,,,,,,,,,,steady,,"
-        "Send the plan,partners,2025-01-31,open" + "," * 17 + "," * 6
+        "Send the plan,partners,2025-01-31,open" + "," * 17 + "," * 6 + ","
     )
     assert lines[3:] == [""]
 

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from coach.dates import iso_day, short_date
 from coach.method import Method
-from coach.models import Client, Commitment, Reflection
+from coach.models import Client, Commitment, Note, Reflection
 from coach.decisions import call_of
 from coach.decisions import describe as describe_decision
 from coach.partnership import series
@@ -95,6 +95,12 @@ class LetterRow(Horizontal):
             yield Label(Text(shown), classes="trend-digits")
 
 
+class NotesTable(DataTable):
+    """The notes between sessions; x deletes the highlighted one, after asking."""
+
+    BINDINGS = [Binding("x", "screen.delete_note", "Delete note", id="history.delete_note")]
+
+
 class HistoryScreen(CoachAccess, Screen):
     BINDINGS = [
         Binding("o", "open", "Open", id="history.open"),
@@ -102,6 +108,7 @@ class HistoryScreen(CoachAccess, Screen):
         Binding("k", "ask", "Ask them", id="history.ask"),
         Binding("t", "their_answers", "Their answers", id="history.their_answers"),
         Binding("d", "decide", "Decide", id="history.decide"),
+        Binding("m", "note", "Note", id="history.note"),
         Binding("i", "insights", "Insights", show=False, id="history.insights"),
         Binding("b,ctrl+l", "back", "Back", id="history.back"),
         # Esc works too, but is slow or lost over SSH and in tmux
@@ -114,6 +121,7 @@ class HistoryScreen(CoachAccess, Screen):
         self.client: Client | None = None
         self.reflections: list[Reflection] = []
         self.commitments: dict[str, Commitment] = {}
+        self.notes: list[Note] = []
         self._ready = False
 
     def compose(self) -> ComposeResult:
@@ -128,6 +136,10 @@ class HistoryScreen(CoachAccess, Screen):
             yield DataTable(id="timeline", cursor_type="row", zebra_stripes=False)
             yield Label("What moved since the reflection before", classes="section")
             yield Vertical(id="changes")
+            yield Label("Notes between sessions, newest first · m adds one, x deletes", classes="section",
+                        id="notes-label")
+            yield NotesTable(id="notes-table", cursor_type="row", zebra_stripes=False)
+            yield Static("", id="notes-empty", classes="lens-note")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -136,6 +148,10 @@ class HistoryScreen(CoachAccess, Screen):
         table.add_column("Verdict", width=8, key="verdict")
         table.add_column("Commitment", width=self._commitment_width(), key="commitment")
         table.add_column("Outcome", key="outcome")
+        notes = self.query_one("#notes-table", NotesTable)
+        notes.add_column("Date", width=DATE_WIDTH, key="on")
+        notes.add_column("Kind", width=14, key="kind")
+        notes.add_column("Note", key="text")
         self.load()
         table.focus(scroll_visible=False)  # open at the top: the beliefs over time come first
         self.call_after_refresh(self._mark_ready)
@@ -185,6 +201,52 @@ class HistoryScreen(CoachAccess, Screen):
         self._fill_trends()
         self._fill_lenses()
         self._fill_timeline()
+        self._fill_notes()
+
+    def _fill_notes(self) -> None:
+        store = self.coach.store
+        self.notes = store.notes(self.client_id)
+        table = self.query_one("#notes-table", NotesTable)
+        selected = self.selected_note()
+        table.clear()
+        room = max(20, self.coach.size.width - DATE_WIDTH - 14 - 8)
+        for note in reversed(self.notes):
+            table.add_row(self._day(note.on), note.kind_word, literal(shorten(note.text, room)), key=note.id)
+        table.display = bool(self.notes)
+        empty = self.query_one("#notes-empty", Static)
+        empty.display = not self.notes
+        empty.update(Text("No notes yet: press m to keep a moment with them (or `coach note` from the shell).",
+                          style="italic"))
+        if selected is not None and selected.id in [n.id for n in self.notes]:
+            table.move_cursor(row=table.get_row_index(selected.id))
+
+    def selected_note(self) -> Note | None:
+        table = self.query_one("#notes-table", NotesTable)
+        if not table.row_count:
+            return None
+        note_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((n for n in self.notes if n.id == note_id), None)
+
+    def action_note(self) -> None:
+        if self.client is None:
+            return
+        self.coach.note_on(self.client, lambda note: self.load() if note is not None else None)
+
+    def action_delete_note(self) -> None:
+        note = self.selected_note()
+        if note is None or self.coach.refuse_if_read_only():
+            return
+        from coach.ui.dialogs.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.coach.guarded_save(lambda: self.coach.store.delete_note(self.client_id, note.id),
+                                               what="Deleting the note"):
+                self.load()
+                self.coach.notify("The note is deleted.", timeout=4)
+
+        body = Text(f"{self._day(note.on)}, {note.kind_name}: ")
+        body.append_text(literal(shorten(note.text, 200)))
+        self.coach.push_screen(ConfirmDialog("Delete this note?", body, "Delete"), answered)
 
     def _fill_trends(self) -> None:
         box = self.query_one("#trends", Vertical)
@@ -268,6 +330,8 @@ class HistoryScreen(CoachAccess, Screen):
         return next((r for r in self.reflections if r.id == reflection_id), None)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id != "timeline":
+            return
         self.show_changes()
         if self._ready:
             # keep the timeline and the changes under it in view together
@@ -275,7 +339,8 @@ class HistoryScreen(CoachAccess, Screen):
             body.scroll_to_widget(self.query_one("#timeline-label"), top=True, animate=False)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.action_open()
+        if event.data_table.id == "timeline":
+            self.action_open()
 
     def show_changes(self) -> None:
         box = self.query_one("#changes", Vertical)
