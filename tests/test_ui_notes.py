@@ -106,3 +106,56 @@ async def test_x_in_the_history_deletes_the_highlighted_note_after_asking(tmp_pa
         await pilot.pause()
         assert table.row_count == 1
     assert [m["id"] for m in moments(data, dana.id)] == [keep.id]
+
+
+
+def seed_worked(data: Path) -> str:
+    """Ana: kept, then a rise (offered); kept, no rise; a rise after one not kept.
+    Bob: kept, then a rise (offered after Ana's). Returns Ana's id."""
+    from coach.models import BeliefScore, Commitment
+    from tests.helpers.core_support import reflection
+
+    def chain(store, client_id: str, steps) -> None:
+        for n, (on, score, action, status) in enumerate(steps):
+            r = reflection(client_id, on, 3)
+            r.beliefs["cared"] = BeliefScore(score, "as it was")
+            made = Commitment(action=action, aim="cared", due=on) if action else None
+            store.finish_reflection(r, made)
+            if made is not None:
+                store.record_outcome(made, status, "", "", on=date.fromisoformat(on))
+
+    with Store.open(data) as store:
+        ana = store.add_client("Ana Lima", on=date(2026, 9, 1))
+        bob = store.add_client("Bob Stone", on=date(2026, 9, 1))
+        chain(store, bob.id, [("2026-10-01", 2, "Call Bob after his board meeting", "done"),
+                              ("2026-10-08", 4, "", "")])
+        chain(store, ana.id, [("2026-10-05", 3, "Ask Ana how the offsite went", "done"),
+                              ("2026-10-12", 4, "Send Ana the article she mentioned", "done"),
+                              ("2026-10-19", 4, "Bring Ana the draft early", "not_done"),
+                              ("2026-10-26", 5, "", "")])
+        return ana.id
+
+
+async def test_the_commitment_step_offers_what_has_worked_on_the_aim_this_clients_first(tmp_path):
+    from textual.widgets import Static
+
+    from coach.models import Draft
+    from coach.reflection_form import reflection_form
+
+    data = tmp_path / "data"
+    ana_id = seed_worked(data)
+    app = make_app(Store.open(data), TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        client = app.store.client(ana_id)
+        draft = Draft(client_id=ana_id, step=reflection_form().step_index("commitment"))
+        draft.commitment.aim = "cared"
+        await open_screen(pilot, ReflectionScreen(client, draft, app.store.reflections(ana_id)[-1]))
+        await pilot.pause()
+        worked = str(app.screen.query_one("#worked", Static).content)
+    lines = worked.splitlines()
+    assert lines[0].startswith("What has worked for you on")
+    assert "Ask Ana how the offsite went" in lines[1] and "+1" in lines[1]
+    assert "Call Bob after his board meeting" in lines[2] and "Bob Stone" in lines[2] and "+2" in lines[2]
+    assert len(lines) == 3
+    assert "article" not in worked and "draft early" not in worked
