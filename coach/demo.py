@@ -600,8 +600,9 @@ def _fill_client(store, profile: dict[str, Any], today: date, rng: random.Random
     store.save_client(client)
     ids = random.Random(f"{today.isoformat()} {client.name}")  # apart from rng, so the rest of the portfolio stays as it was
     for ago, kind, text in MOMENTS.get(profile["name"], []):
-        store.save_note(Note(id=_id(ids), client_id=client.id, on=(today - timedelta(days=ago)).isoformat(), kind=kind,
-                             text=text))
+        on = (today - timedelta(days=ago)).isoformat()
+        store.save_note(Note(id=_id(ids), client_id=client.id, on=on, kind=kind, text=text,
+                             created_at=f"{on}T18:00:00+00:00"))  # not the clock: the same day gives the same demo
     return len(days)
 
 
