@@ -34,7 +34,7 @@ KEY_FENCE_SECONDS = 0.4
 #: A screen that closes this soon after a key was closed by it.
 KEY_CLOSED_WITHIN = 1.0
 CONFIRM_KEYS = {"enter", "ctrl+n", "ctrl+s"}  # keys that finish a screen; a second right behind the first is the same intent
-STYLE_FILES = ("base.tcss", "nocolor.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss", "review.tcss", "history.tcss", "clients.tcss")
+STYLE_FILES = ("base.tcss", "nocolor.tcss", "home.tcss", "reflect.tcss", "dialogs.tcss", "review.tcss", "history.tcss", "clients.tcss", "three_best.tcss")
 
 
 def no_color_requested(environ=os.environ) -> bool:

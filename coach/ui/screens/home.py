@@ -65,13 +65,14 @@ class HomeScreen(CoachAccess, Screen):
         Binding("i", "insights", "Insights", show=False, id="home.insights", priority=True),
         Binding("m", "note", "Note", show=False, id="home.note", priority=True),
         Binding("w", "what_works", "What works", show=False, id="home.what_works", priority=True),
+        Binding("b", "three_best", "Three best clients", show=False, id="home.three_best", priority=True),
         Binding("q", "quit", "Quit", show=False, id="home.quit", priority=True),  # the footer shows ctrl+q
         Binding("enter", "reflect_on_selected", "Reflect on this client", show=False, id="home.reflect_on", priority=True),
         # Esc is unreliable over SSH and in tmux, so ctrl+l clears the filter too
         Binding("escape,ctrl+l", "clear_filter", "Clear filter", show=False, id="home.clear_filter"),
     ]
     TYPING_YIELDS = {
-        "new_reflection", "review", "filter", "sort", "history", "clients", "portfolio", "agenda", "insights", "note", "what_works", "quit",
+        "new_reflection", "review", "filter", "sort", "history", "clients", "portfolio", "agenda", "insights", "note", "what_works", "three_best", "quit",
     }
 
     def __init__(self) -> None:
@@ -376,6 +377,11 @@ class HomeScreen(CoachAccess, Screen):
         from coach.ui.screens.insights import InsightsScreen
 
         self.coach.push_screen(InsightsScreen(section=WHAT_WORKS))
+
+    def action_three_best(self) -> None:
+        from coach.ui.screens.three_best import ThreeBestScreen
+
+        self.coach.push_screen(ThreeBestScreen(), self._reflect_on)  # closes with the client to reflect on
 
     def action_portfolio(self) -> None:
         from coach.ui.screens.portfolio import PortfolioScreen
